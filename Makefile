@@ -1,0 +1,53 @@
+# creditcast — the two commands: `make demo` and `make test`. Both set up what they need.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+PORT ?= 8080
+HOST ?= 127.0.0.1
+WASM_SOURCES := $(shell find src data -type f) Cargo.toml Cargo.lock $(wildcard js/*)
+
+.PHONY: setup setup-browser build demo test test-native test-js test-browser lint bench fuzz clean
+
+setup:
+	@scripts/setup.sh
+
+setup-browser:
+	@scripts/setup.sh browser
+
+## build: compile the WASM package into pkg/ (wasm-pack, release profile, wasm-opt from npm binaryen)
+build: setup pkg/package.json
+
+pkg/package.json: $(WASM_SOURCES) scripts/package.mjs
+	wasm-pack build --target web --release --mode no-install --out-dir pkg --out-name creditcast_wasm --no-pack
+	node scripts/package.mjs
+
+## demo: serve the demo page on http://$(HOST):$(PORT)
+demo: build
+	node scripts/serve.mjs --host $(HOST) --port $(PORT)
+
+## test: every test — native, built package in Node, demo page in headless Chromium
+test: setup-browser lint test-native build test-js
+	@echo "make test: all suites passed"
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+tests/corpus/segments_corpus.jsonl: tests/corpus/gen_corpus.mjs package-lock.json
+	node tests/corpus/gen_corpus.mjs
+
+test-native: setup tests/corpus/segments_corpus.jsonl
+	cargo test --all-targets
+	cargo test --doc
+
+test-js: build
+	node --test --test-reporter=spec js-tests/
+
+## bench: the figures the issues ask for (sizes, throughput, ratios)
+bench: build
+	cargo run --release --quiet --bin creditcast-bench
+	node bench/bench.mjs
+
+clean:
+	rm -rf pkg target/wasm32-unknown-unknown test-output

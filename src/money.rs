@@ -1,0 +1,237 @@
+//! Exact decimal values at the boundary: money and quantities are `Decimal`, never floats.
+//!
+//! Accepted input forms (JSON or JS): a decimal string (`"0.0079"`, `"-12.5"`), an integer
+//! (`5`), or a float whose value is exactly the decimal it was written as (`0.5`, `0.25`, but not
+//! `0.1`, whose binary value is 0.1000000000000000055…). Strings are preferred: they never lose
+//! anything. NaN, Infinity, exponents and more than 28 significant digits are rejected.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, ErrorCode};
+
+/// A tagged serde error message: the tag carries the stable code through serde's string errors.
+pub(crate) fn tagged(code: ErrorCode, msg: impl fmt::Display) -> String {
+    format!("[{}] {}", code.as_str(), msg)
+}
+
+/// An exact decimal amount or quantity. Serialises as a decimal string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Dec(pub Decimal);
+
+impl Dec {
+    pub const ZERO: Dec = Dec(Decimal::ZERO);
+    pub fn get(self) -> Decimal {
+        self.0
+    }
+}
+
+impl From<Decimal> for Dec {
+    fn from(d: Decimal) -> Self {
+        Dec(d)
+    }
+}
+
+impl fmt::Display for Dec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0.normalize(), f)
+    }
+}
+
+impl Serialize for Dec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.normalize())
+    }
+}
+
+/// Parse a plain decimal string: optional `-`, digits, optional `.` and digits. No exponent, no
+/// `+`, no spaces or separators.
+pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    let mut seen_digit = false;
+    let mut seen_dot = false;
+    for c in body.chars() {
+        match c {
+            '0'..='9' => seen_digit = true,
+            '.' if !seen_dot => seen_dot = true,
+            _ => {
+                return Err(format!(
+                    "{s:?} is not a decimal number (write digits with an optional '-' and '.', e.g. \"0.0079\")"
+                ))
+            }
+        }
+    }
+    if !seen_digit {
+        return Err(format!("{s:?} is not a decimal number"));
+    }
+    if body.starts_with('.') || body.ends_with('.') {
+        return Err(format!("{s:?} is not a decimal number (digits are needed on both sides of '.')"));
+    }
+    Decimal::from_str_exact(s).map_err(|_| {
+        format!("{s:?} has more digits than a 96-bit decimal holds exactly (28 significant digits)")
+    })
+}
+
+/// Convert a float to the decimal it was written as, only if that decimal is exactly the float.
+pub fn decimal_from_f64(v: f64) -> Result<Decimal, String> {
+    if !v.is_finite() {
+        return Err(format!("{v} is not a finite number"));
+    }
+    // Rust prints the shortest representation that round-trips: what the user typed.
+    let shortest = format!("{v}");
+    let d = Decimal::from_str(&shortest).map_err(|_| {
+        format!("{shortest} is outside the decimal range; pass it as a decimal string")
+    })?;
+    // d = m / 10^k is a binary fraction exactly iff 5^k divides m (after normalising).
+    let n = d.normalize();
+    let k = n.scale();
+    let m = n.mantissa().unsigned_abs();
+    let five_k = 5u128.checked_pow(k).ok_or_else(|| inexact(&shortest))?;
+    if m % five_k != 0 {
+        return Err(inexact(&shortest));
+    }
+    Ok(n)
+}
+
+fn inexact(shortest: &str) -> String {
+    format!(
+        "the number {shortest} is not exact in binary floating point; pass it as a decimal string (\"{shortest}\")"
+    )
+}
+
+struct DecVisitor;
+
+impl<'de> Visitor<'de> for DecVisitor {
+    type Value = Dec;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a decimal string such as \"0.0079\" or an integer")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {
+        parse_decimal(v).map(Dec).map_err(|m| E::custom(tagged(ErrorCode::InvalidNumber, m)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dec, E> {
+        Ok(Dec(Decimal::from(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Dec, E> {
+        Ok(Dec(Decimal::from(v)))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Dec, E> {
+        Decimal::try_from_i128_with_scale(v, 0)
+            .map(Dec)
+            .map_err(|_| E::custom(tagged(ErrorCode::InvalidNumber, "integer outside the decimal range")))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dec, E> {
+        decimal_from_f64(v).map(Dec).map_err(|m| E::custom(tagged(ErrorCode::InvalidNumber, m)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DecVisitor)
+    }
+}
+
+/// A named rounding strategy, as a rate card spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Strategy {
+    /// Half away from zero (commercial rounding).
+    HalfUp,
+    /// Half to even (banker's rounding).
+    HalfEven,
+    /// Half towards zero.
+    HalfDown,
+    /// Away from zero.
+    Up,
+    /// Towards zero (truncate).
+    Down,
+    /// Towards +∞.
+    Ceiling,
+    /// Towards −∞.
+    Floor,
+}
+
+impl Strategy {
+    pub fn rust(self) -> RoundingStrategy {
+        match self {
+            Strategy::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            Strategy::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Strategy::HalfDown => RoundingStrategy::MidpointTowardZero,
+            Strategy::Up => RoundingStrategy::AwayFromZero,
+            Strategy::Down => RoundingStrategy::ToZero,
+            Strategy::Ceiling => RoundingStrategy::ToPositiveInfinity,
+            Strategy::Floor => RoundingStrategy::ToNegativeInfinity,
+        }
+    }
+}
+
+/// Where a rate card rounds: to `scale` decimal places with a named strategy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Rounding {
+    pub scale: u32,
+    pub strategy: Strategy,
+}
+
+impl Rounding {
+    pub const MAX_SCALE: u32 = 12;
+    pub fn apply(self, d: Decimal) -> Decimal {
+        d.round_dp_with_strategy(self.scale, self.strategy.rust())
+    }
+}
+
+/// Checked helpers that turn overflow into an error with a path.
+pub fn add(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
+    a.checked_add(b).ok_or_else(|| Error::overflow(path))
+}
+pub fn sub(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
+    a.checked_sub(b).ok_or_else(|| Error::overflow(path))
+}
+pub fn mul(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
+    a.checked_mul(b).ok_or_else(|| Error::overflow(path))
+}
+pub fn div(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
+    a.checked_div(b).ok_or_else(|| Error::overflow(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_exact_as_written_are_accepted() {
+        assert_eq!(decimal_from_f64(0.5).unwrap(), Decimal::new(5, 1));
+        assert_eq!(decimal_from_f64(0.25).unwrap(), Decimal::new(25, 2));
+        assert_eq!(decimal_from_f64(3.0).unwrap(), Decimal::from(3));
+        assert!(decimal_from_f64(0.1).is_err());
+        assert!(decimal_from_f64(0.0079).is_err());
+        assert!(decimal_from_f64(f64::NAN).is_err());
+        assert!(decimal_from_f64(f64::INFINITY).is_err());
+        assert!(decimal_from_f64(1e300).is_err());
+    }
+
+    #[test]
+    fn strings_must_be_plain_decimals() {
+        assert_eq!(parse_decimal("0.0079").unwrap(), Decimal::new(79, 4));
+        assert_eq!(parse_decimal("-12").unwrap(), Decimal::from(-12));
+        for bad in ["", "-", ".5", "5.", "1e3", "+1", " 1", "1,000", "NaN", "1.2.3"] {
+            assert!(parse_decimal(bad).is_err(), "{bad:?} should be rejected");
+        }
+        assert!(parse_decimal("0.12345678901234567890123456789").is_err());
+    }
+
+    #[test]
+    fn rounding_strategies_are_explicit() {
+        let r = |s| Rounding { scale: 2, strategy: s };
+        let d = Decimal::new(12345, 3); // 12.345
+        assert_eq!(r(Strategy::HalfUp).apply(d), Decimal::new(1235, 2));
+        assert_eq!(r(Strategy::HalfEven).apply(d), Decimal::new(1234, 2));
+        assert_eq!(r(Strategy::Down).apply(d), Decimal::new(1234, 2));
+        assert_eq!(r(Strategy::Ceiling).apply(-d), Decimal::new(-1234, 2));
+        assert_eq!(r(Strategy::Floor).apply(-d), Decimal::new(-1235, 2));
+    }
+}

@@ -1,0 +1,641 @@
+//! Rating: a usage event plus a rate card gives a charge with line items.
+
+mod pricing;
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorCode as C, Errors};
+use crate::fees::FeeIndex;
+use crate::money::{add, mul, Dec};
+use crate::ratecard::{
+    validate, Direction, FeeChannel, FeeTiming, NumberType, Pricing, RateCard, Service, ServiceKind, VoiceBilling,
+};
+use crate::segments::{count_segments, Encoding, SegmentOptions};
+use crate::time::{month_index, parse_instant, Instant};
+
+/// Most events accepted in one `rate_batch` call.
+pub const MAX_BATCH_EVENTS: usize = 5_000_000;
+/// Largest `count` (identical messages or calls) on one event.
+pub const MAX_COUNT: u32 = 1_000_000_000;
+
+/// A usage event as callers write it (JSON / JS object).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UsageEvent<'a> {
+    #[serde(borrow)]
+    pub service: Cow<'a, str>,
+    #[serde(default)]
+    pub direction: Direction,
+    /// SMS: the message text (segments are counted from it).
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    pub text: Option<Cow<'a, str>>,
+    /// SMS: a segment count, instead of `text`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments: Option<u32>,
+    /// Identical messages, calls or uses this event stands for (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// Voice: call duration in seconds (0 = not connected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<Dec>,
+    /// Metered services: units used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<Dec>,
+    /// SMS/MMS: the recipient's (or sender's, inbound) carrier id, for pass-through fees.
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_type: Option<NumberType>,
+    /// When it happened (ISO-8601); selects dated carrier fees and the period for tiers/allowances.
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Cow<'a, str>>,
+}
+
+impl UsageEvent<'_> {
+    /// A copy that borrows nothing.
+    pub fn into_owned(self) -> UsageEvent<'static> {
+        fn own(c: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
+            c.map(|c| Cow::Owned(c.into_owned()))
+        }
+        UsageEvent {
+            service: Cow::Owned(self.service.into_owned()),
+            direction: self.direction,
+            text: own(self.text),
+            segments: self.segments,
+            count: self.count,
+            duration_seconds: self.duration_seconds,
+            quantity: self.quantity,
+            carrier: own(self.carrier),
+            number_type: self.number_type,
+            at: own(self.at),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum LineKind {
+    Usage,
+    Allowance,
+    VolumeAdjustment,
+    Package,
+    MinimumCharge,
+    ConnectFee,
+    CarrierFee,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Line {
+    pub kind: LineKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<Dec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<Dec>,
+    pub amount: Dec,
+    /// Index of the pricing tier that produced the line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<Arc<str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number_type: Option<NumberType>,
+    /// Carrier fee charged later (`carrierFees.timing: "deferred"`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deferred: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Units {
+    /// Billable units: segments, messages, minutes or the metered unit.
+    pub quantity: Dec,
+    pub unit: Arc<str>,
+    pub count: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<Encoding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segments_per_message: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billable_seconds: Option<Dec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Charge {
+    pub service: Arc<str>,
+    pub kind: ServiceKind,
+    pub direction: Direction,
+    pub units: Units,
+    pub lines: Vec<Line>,
+    /// Price of the usage itself (every line but carrier fees).
+    pub usage: Dec,
+    /// Carrier pass-through fees, at cost.
+    pub carrier_fees: Dec,
+    pub total: Dec,
+}
+
+/// Units already used per pricing slot and period (for tiers and allowances).
+#[derive(Debug, Clone, Default)]
+pub struct Counters {
+    used: HashMap<(u32, i64), Decimal>,
+}
+
+impl Counters {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn clear(&mut self) {
+        self.used.clear();
+    }
+}
+
+/// Optional context for a single quote: units already used this period, per service id.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RateContext {
+    #[serde(default)]
+    pub used: BTreeMap<String, Dec>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ChargeDetail {
+    /// Every event's full charge with its lines.
+    #[default]
+    Full,
+    /// Every event's total only, as a decimal string.
+    Totals,
+    /// Totals for the batch only.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BatchOptions {
+    #[serde(default)]
+    pub charges: ChargeDetail,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceTotal {
+    pub events: u64,
+    pub quantity: Dec,
+    pub unit: String,
+    pub usage: Dec,
+    pub carrier_fees: Dec,
+    pub total: Dec,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CarrierTotal {
+    /// Segments (SMS) plus messages (MMS) the fees were charged on.
+    pub units: Dec,
+    pub amount: Dec,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Charges {
+    Full(Vec<Charge>),
+    Totals(Vec<Dec>),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchResult {
+    pub count: u64,
+    pub usage: Dec,
+    pub carrier_fees: Dec,
+    pub total: Dec,
+    pub by_service: BTreeMap<String, ServiceTotal>,
+    pub by_carrier: BTreeMap<String, CarrierTotal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charges: Option<Charges>,
+}
+
+struct Compiled {
+    id: Arc<str>,
+    unit: Arc<str>,
+    kind: ServiceKind,
+    outbound: Pricing,
+    inbound: Option<Pricing>,
+    billing: Option<VoiceBilling>,
+    connect_fee: Option<Decimal>,
+    seg: SegmentOptions,
+}
+
+/// A validated rate card, compiled for fast rating. Rating never mutates the engine.
+pub struct RatingEngine {
+    card: RateCard,
+    services: Vec<Compiled>,
+    service_index: HashMap<String, u32>,
+    carriers: Vec<Arc<str>>,
+    carrier_index: HashMap<String, u16>,
+    fees: FeeIndex,
+    fees_deferred: bool,
+}
+
+const SIXTY: Decimal = Decimal::from_parts(60, 0, 0, false, 0);
+
+impl RatingEngine {
+    /// Validate and compile a card; every problem is reported.
+    pub fn new(card: RateCard) -> Result<RatingEngine, Errors> {
+        validate(&card)?;
+        let mut services = Vec::new();
+        let mut service_index = HashMap::new();
+        for (id, s) in &card.services {
+            service_index.insert(id.clone(), services.len() as u32);
+            services.push(compile(id, s));
+        }
+        let carriers: Vec<Arc<str>> = card.carriers.iter().map(|c| Arc::from(c.id.as_str())).collect();
+        let carrier_index: HashMap<String, u16> =
+            card.carriers.iter().enumerate().map(|(i, c)| (c.id.clone(), i as u16)).collect();
+        let fees = FeeIndex::build(&card, &carrier_index);
+        let fees_deferred = card.carrier_fees.timing == FeeTiming::Deferred;
+        Ok(RatingEngine { card, services, service_index, carriers, carrier_index, fees, fees_deferred })
+    }
+
+    /// Parse, validate and compile a card from JSON.
+    pub fn from_json(text: &str) -> Result<RatingEngine, Errors> {
+        let card = RateCard::from_json(text).map_err(|e| Errors(vec![e]))?;
+        RatingEngine::new(card)
+    }
+
+    pub fn card(&self) -> &RateCard {
+        &self.card
+    }
+
+    /// Hours after which deferred carrier fees are charged, when the card defers them.
+    pub fn fee_deferral_hours(&self) -> Option<u32> {
+        self.fees_deferred.then(|| self.card.carrier_fees.defer_hours.unwrap_or(24))
+    }
+
+    /// Quote one event (stateless): tiers and allowances start from `ctx.used`.
+    pub fn rate(&self, ev: &UsageEvent<'_>, ctx: &RateContext) -> Result<Charge, Error> {
+        let at = parse_at(ev)?;
+        let mut counters = Counters::new();
+        let (svc, slot) = self.slot(ev)?;
+        for (id, used) in &ctx.used {
+            let Some(&i) = self.service_index.get(id) else {
+                return Err(Error::new(C::UnknownService, format!("used.{id}"), format!("no service {id:?} in the rate card")));
+            };
+            if i == svc {
+                counters.used.insert((slot, 0), used.0);
+            }
+        }
+        let mut lines = Vec::new();
+        self.rate_into(ev, at, &mut counters, 0, &mut lines).map(|core| core.into_charge(lines))
+    }
+
+    /// Rate one event against running counters (the balance engine's entry point). `period`
+    /// identifies the billing period whose allowances and tiers apply.
+    pub fn rate_with(
+        &self,
+        ev: &UsageEvent<'_>,
+        at: Option<Instant>,
+        counters: &mut Counters,
+        period: i64,
+    ) -> Result<Charge, Error> {
+        let mut lines = Vec::new();
+        self.rate_into(ev, at, counters, period, &mut lines).map(|core| core.into_charge(lines))
+    }
+
+    /// Rate many events in order, consuming allowances and tiers per calendar month (UTC) of each
+    /// event's `at` (events without `at` share one period). Errors name the event: `[i].field`.
+    pub fn rate_batch(&self, events: &[UsageEvent<'_>], opts: BatchOptions) -> Result<BatchResult, Error> {
+        if events.len() > MAX_BATCH_EVENTS {
+            return Err(Error::new(
+                C::LimitExceeded,
+                "",
+                format!("{} events; the limit per batch is {MAX_BATCH_EVENTS}", events.len()),
+            ));
+        }
+        let mut counters = Counters::new();
+        let mut lines = Vec::with_capacity(8);
+        let mut acc = Acc::default();
+        let mut full = Vec::new();
+        let mut totals = Vec::new();
+        match opts.charges {
+            ChargeDetail::Full => full.reserve(events.len()),
+            ChargeDetail::Totals => totals.reserve(events.len()),
+            ChargeDetail::None => {}
+        }
+        for (i, ev) in events.iter().enumerate() {
+            let at_path = || format!("[{i}]");
+            let at = parse_at(ev).map_err(|e| e.at(&at_path()))?;
+            let period = at.map(|t| month_index(t, 0)).unwrap_or(i64::MIN);
+            lines.clear();
+            let core = self.rate_into(ev, at, &mut counters, period, &mut lines).map_err(|e| e.at(&at_path()))?;
+            acc.add(&core, &lines).map_err(|e| e.at(&at_path()))?;
+            match opts.charges {
+                ChargeDetail::Full => full.push(core.into_charge(lines.clone())),
+                ChargeDetail::Totals => totals.push(Dec(core.total)),
+                ChargeDetail::None => {}
+            }
+        }
+        let charges = match opts.charges {
+            ChargeDetail::Full => Some(Charges::Full(full)),
+            ChargeDetail::Totals => Some(Charges::Totals(totals)),
+            ChargeDetail::None => None,
+        };
+        Ok(acc.finish(charges))
+    }
+
+    fn slot(&self, ev: &UsageEvent<'_>) -> Result<(u32, u32), Error> {
+        let Some(&i) = self.service_index.get(ev.service.as_ref()) else {
+            let known: Vec<&str> = self.card.services.keys().map(|s| s.as_str()).collect();
+            return Err(Error::new(
+                C::UnknownService,
+                "service",
+                format!("no service {:?} in the rate card (it has: {})", ev.service, known.join(", ")),
+            ));
+        };
+        let inbound_slot = ev.direction == Direction::Inbound
+            && self.services.get(i as usize).is_some_and(|s| s.inbound.is_some());
+        Ok((i, i * 2 + inbound_slot as u32))
+    }
+
+    fn rate_into(
+        &self,
+        ev: &UsageEvent<'_>,
+        at: Option<Instant>,
+        counters: &mut Counters,
+        period: i64,
+        lines: &mut Vec<Line>,
+    ) -> Result<Core, Error> {
+        let (i, slot) = self.slot(ev)?;
+        let Some(s) = self.services.get(i as usize) else {
+            return Err(Error::new(C::UnknownService, "service", "service index out of range"));
+        };
+        let count = ev.count.unwrap_or(1);
+        if count > MAX_COUNT {
+            return Err(Error::new(C::OutOfRange, "count", format!("count {count} is above the limit of {MAX_COUNT}")));
+        }
+        let count_d = Decimal::from(count);
+        let kind = s.kind;
+        na(ev.text.is_some() && kind != ServiceKind::Sms, "text", kind)?;
+        na(ev.segments.is_some() && kind != ServiceKind::Sms, "segments", kind)?;
+        na(ev.duration_seconds.is_some() && kind != ServiceKind::Voice, "durationSeconds", kind)?;
+        na(ev.quantity.is_some() && kind != ServiceKind::Metered, "quantity", kind)?;
+        let fee_channel = match kind {
+            ServiceKind::Sms => Some(FeeChannel::Sms),
+            ServiceKind::Mms => Some(FeeChannel::Mms),
+            _ => None,
+        };
+        na(ev.carrier.is_some() && fee_channel.is_none(), "carrier", kind)?;
+        na(ev.number_type.is_some() && fee_channel.is_none(), "numberType", kind)?;
+
+        let mut units = Units {
+            quantity: Dec::ZERO,
+            unit: s.unit.clone(),
+            count,
+            encoding: None,
+            segments_per_message: None,
+            billable_seconds: None,
+        };
+        let mut connect = Decimal::ZERO;
+        let quantity = match kind {
+            ServiceKind::Sms => {
+                let per_message = match (&ev.text, ev.segments) {
+                    (Some(_), Some(_)) => {
+                        return Err(Error::new(C::InvalidInput, "segments", "give `text` or `segments`, not both"))
+                    }
+                    (Some(t), None) => {
+                        let c = count_segments(t, &s.seg)?;
+                        units.encoding = Some(c.encoding);
+                        c.segments
+                    }
+                    (None, Some(n)) => n,
+                    (None, None) => {
+                        return Err(Error::new(C::MissingField, "text", "an SMS event needs `text` or `segments`"))
+                    }
+                };
+                units.segments_per_message = Some(per_message);
+                mul(Decimal::from(per_message), count_d, "count")?
+            }
+            ServiceKind::Mms => count_d,
+            ServiceKind::Voice => {
+                let Some(d) = ev.duration_seconds else {
+                    return Err(Error::new(C::MissingField, "durationSeconds", "a voice event needs `durationSeconds`"));
+                };
+                if d.0.is_sign_negative() && !d.0.is_zero() {
+                    return Err(Error::new(C::NegativeValue, "durationSeconds", format!("durationSeconds must not be negative (got {d})")));
+                }
+                let billing = s.billing.unwrap_or(VoiceBilling { first_increment: 60, next_increment: 60 });
+                let secs = billable_seconds(d.0, billing)?;
+                if !secs.is_zero() {
+                    if let Some(f) = s.connect_fee {
+                        connect = mul(f, count_d, "count")?;
+                    }
+                }
+                let total_secs = mul(secs, count_d, "count")?;
+                units.billable_seconds = Some(Dec(total_secs));
+                total_secs.checked_div(SIXTY).ok_or_else(|| Error::overflow("durationSeconds"))?
+            }
+            ServiceKind::Metered => {
+                let q = ev.quantity.map(|d| d.0).unwrap_or(Decimal::ONE);
+                if q.is_sign_negative() && !q.is_zero() {
+                    return Err(Error::new(C::NegativeValue, "quantity", format!("quantity must not be negative (got {})", q.normalize())));
+                }
+                mul(q, count_d, "count")?
+            }
+        };
+        units.quantity = Dec(quantity);
+
+        let pricing = match (ev.direction, &s.inbound) {
+            (Direction::Inbound, Some(p)) => p,
+            _ => &s.outbound,
+        };
+        let used_entry = counters.used.entry((slot, period)).or_insert(Decimal::ZERO);
+        let used = *used_entry;
+        let mut usage = pricing::price_units(pricing, used, quantity, lines, "quantity")?;
+        *used_entry = add(used, quantity, "quantity")?;
+        if !connect.is_zero() {
+            lines.push(Line {
+                kind: LineKind::ConnectFee,
+                quantity: Some(count_d.into()),
+                unit_price: s.connect_fee.map(Dec),
+                amount: connect.into(),
+                tier: None,
+                carrier: None,
+                number_type: None,
+                deferred: false,
+            });
+            usage = add(usage, connect, "connectFee")?;
+        }
+        if let Some(r) = self.card.rounding.event {
+            usage = Decimal::ZERO;
+            for l in lines.iter_mut() {
+                l.amount = Dec(r.apply(l.amount.0));
+                usage = add(usage, l.amount.0, "")?;
+            }
+        }
+
+        let mut fees = Decimal::ZERO;
+        if let (Some(channel), Some(carrier)) = (fee_channel, &ev.carrier) {
+            let Some(&ci) = self.carrier_index.get(carrier.as_ref()) else {
+                let known: Vec<&str> = self.carriers.iter().map(|c| c.as_ref()).collect();
+                return Err(Error::new(
+                    C::UnknownCarrier,
+                    "carrier",
+                    format!("no carrier {carrier:?} in the rate card (it has: {})", known.join(", ")),
+                ));
+            };
+            let nt = ev.number_type.unwrap_or(self.card.default_number_type);
+            if let Some(per_unit) = self.fees.lookup(ci, channel, ev.direction, nt, at) {
+                fees = mul(per_unit, quantity, "carrier")?;
+                lines.push(Line {
+                    kind: LineKind::CarrierFee,
+                    quantity: Some(quantity.into()),
+                    unit_price: Some(per_unit.into()),
+                    amount: fees.into(),
+                    tier: None,
+                    carrier: self.carriers.get(ci as usize).cloned(),
+                    number_type: Some(nt),
+                    deferred: self.fees_deferred,
+                });
+            }
+        }
+        let total = add(usage, fees, "")?;
+        Ok(Core { service: s.id.clone(), kind, direction: ev.direction, units, usage, fees, total })
+    }
+}
+
+fn compile(id: &str, s: &Service) -> Compiled {
+    let seg = s
+        .segmentation
+        .map(|g| SegmentOptions {
+            smart_encoding: g.smart_encoding,
+            trim_trailing_line_breaks: g.trim_trailing_line_breaks,
+            ..SegmentOptions::default()
+        })
+        .unwrap_or_default();
+    Compiled {
+        id: Arc::from(id),
+        unit: Arc::from(s.unit_name()),
+        kind: s.kind,
+        outbound: s.pricing.clone(),
+        inbound: s.inbound_pricing.clone(),
+        billing: s.billing,
+        connect_fee: s.connect_fee.map(|d| d.0),
+        seg,
+    }
+}
+
+fn na(present: bool, field: &str, kind: ServiceKind) -> Result<(), Error> {
+    if present {
+        let name = match kind {
+            ServiceKind::Sms => "an SMS",
+            ServiceKind::Mms => "an MMS",
+            ServiceKind::Voice => "a voice",
+            ServiceKind::Metered => "a metered",
+        };
+        Err(Error::new(C::NotApplicable, field, format!("`{field}` does not apply to {name} service")))
+    } else {
+        Ok(())
+    }
+}
+
+fn parse_at(ev: &UsageEvent<'_>) -> Result<Option<Instant>, Error> {
+    match &ev.at {
+        None => Ok(None),
+        Some(s) => parse_instant(s).map(Some).map_err(|m| Error::new(C::InvalidDate, "at", m)),
+    }
+}
+
+/// Billable seconds of one call: nothing if not connected, else the first increment whole and
+/// every started next increment.
+pub fn billable_seconds(duration: Decimal, b: VoiceBilling) -> Result<Decimal, Error> {
+    let d = duration.ceil();
+    if d <= Decimal::ZERO {
+        return Ok(Decimal::ZERO);
+    }
+    let first = Decimal::from(b.first_increment);
+    if d <= first {
+        return Ok(first);
+    }
+    let next = Decimal::from(b.next_increment.max(1));
+    let rest = (d - first).checked_div(next).ok_or_else(|| Error::overflow("durationSeconds"))?.ceil();
+    add(first, mul(rest, next, "durationSeconds")?, "durationSeconds")
+}
+
+struct Core {
+    service: Arc<str>,
+    kind: ServiceKind,
+    direction: Direction,
+    units: Units,
+    usage: Decimal,
+    fees: Decimal,
+    total: Decimal,
+}
+
+impl Core {
+    fn into_charge(self, lines: Vec<Line>) -> Charge {
+        Charge {
+            service: self.service,
+            kind: self.kind,
+            direction: self.direction,
+            units: self.units,
+            lines,
+            usage: Dec(self.usage),
+            carrier_fees: Dec(self.fees),
+            total: Dec(self.total),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Acc {
+    count: u64,
+    usage: Decimal,
+    fees: Decimal,
+    total: Decimal,
+    by_service: HashMap<Arc<str>, ServiceTotal>,
+    by_carrier: HashMap<Arc<str>, CarrierTotal>,
+}
+
+impl Acc {
+    fn add(&mut self, c: &Core, lines: &[Line]) -> Result<(), Error> {
+        self.count += 1;
+        self.usage = add(self.usage, c.usage, "")?;
+        self.fees = add(self.fees, c.fees, "")?;
+        self.total = add(self.total, c.total, "")?;
+        let st = self.by_service.entry(c.service.clone()).or_insert_with(|| ServiceTotal {
+            unit: c.units.unit.to_string(),
+            ..ServiceTotal::default()
+        });
+        st.events += 1;
+        st.quantity = Dec(add(st.quantity.0, c.units.quantity.0, "")?);
+        st.usage = Dec(add(st.usage.0, c.usage, "")?);
+        st.carrier_fees = Dec(add(st.carrier_fees.0, c.fees, "")?);
+        st.total = Dec(add(st.total.0, c.total, "")?);
+        for l in lines.iter().filter(|l| l.kind == LineKind::CarrierFee) {
+            if let Some(carrier) = &l.carrier {
+                let ct = self.by_carrier.entry(carrier.clone()).or_default();
+                ct.units = Dec(add(ct.units.0, l.quantity.map(|q| q.0).unwrap_or_default(), "")?);
+                ct.amount = Dec(add(ct.amount.0, l.amount.0, "")?);
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self, charges: Option<Charges>) -> BatchResult {
+        BatchResult {
+            count: self.count,
+            usage: Dec(self.usage),
+            carrier_fees: Dec(self.fees),
+            total: Dec(self.total),
+            by_service: self.by_service.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            by_carrier: self.by_carrier.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            charges,
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The one binding module: every `#[wasm_bindgen]` item lives here. It converts JS values to the
+//! core's types and back, and turns every core error into a JS `CreditcastError` (code, path,
+//! message). Nothing in here can panic on input.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Function, Reflect, JSON};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Error, ErrorCode};
+use crate::input;
+use crate::ratecard::{RateCard, DEFAULT_RATE_CARD_JSON};
+use crate::rating::{BatchOptions, RateContext, RatingEngine as CoreEngine, UsageEvent};
+use crate::segments::{segment_message, SegmentOptions};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = include_str!("wasm_types.d.ts");
+
+thread_local! {
+    static ERROR_CLASS: RefCell<Option<Function>> = const { RefCell::new(None) };
+}
+
+/// Called once by the package entry with its `CreditcastError` class, so that every error thrown
+/// from WASM is an instance of it.
+#[wasm_bindgen(js_name = "__setErrorClass")]
+pub fn set_error_class(class: Function) {
+    ERROR_CLASS.with(|c| *c.borrow_mut() = Some(class));
+}
+
+fn js_error(e: &Error, problems: Option<&[Error]>) -> JsValue {
+    let code = JsValue::from_str(e.code.as_str());
+    let path = JsValue::from_str(&e.path);
+    let message = JsValue::from_str(&e.message);
+    let problems_js = problems.map(|ps| {
+        let arr = Array::new();
+        for p in ps {
+            arr.push(&to_js(p).unwrap_or(JsValue::NULL));
+        }
+        JsValue::from(arr)
+    });
+    let class = ERROR_CLASS.with(|c| c.borrow().clone());
+    if let Some(class) = class {
+        let args = Array::of3(&code, &path, &message);
+        if let Some(p) = &problems_js {
+            args.push(p);
+        }
+        if let Ok(v) = Reflect::construct(&class, &args) {
+            return v;
+        }
+    }
+    let text = if e.path.is_empty() { e.message.clone() } else { format!("{}: {}", e.path, e.message) };
+    let err = js_sys::Error::new(&text);
+    let _ = Reflect::set(&err, &"code".into(), &code);
+    let _ = Reflect::set(&err, &"path".into(), &path);
+    if let Some(p) = &problems_js {
+        let _ = Reflect::set(&err, &"problems".into(), p);
+    }
+    err.into()
+}
+
+fn throw(e: Error) -> JsValue {
+    js_error(&e, None)
+}
+
+fn throw_all(es: crate::error::Errors) -> JsValue {
+    match es.0.first() {
+        Some(first) => {
+            let mut head = first.clone();
+            if es.0.len() > 1 {
+                head.message = format!("{} (and {} more problems)", head.message, es.0.len() - 1);
+            }
+            js_error(&head, Some(&es.0))
+        }
+        None => throw(Error::new(ErrorCode::InvalidInput, "", "invalid input")),
+    }
+}
+
+fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| throw(Error::new(ErrorCode::InvalidInput, "", e.to_string())))
+}
+
+/// Large outputs go through JSON text: one string crossing the boundary beats millions of calls.
+fn to_js_via_json<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(v).map_err(|e| throw(Error::new(ErrorCode::InvalidInput, "", e.to_string())))?;
+    JSON::parse(&text).map_err(|_| throw(Error::new(ErrorCode::InvalidInput, "", "could not build the result")))
+}
+
+/// A JS value (or a JSON string) into a typed value, with coded errors and paths.
+fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, Error> {
+    if let Some(s) = v.as_string() {
+        return input::from_json(&s);
+    }
+    input::deserialize(serde_wasm_bindgen::Deserializer::from(v))
+}
+
+/// Stringify a large JS value once, so it can be parsed in WASM without per-field calls.
+fn stringify(v: &JsValue) -> Result<String, Error> {
+    if let Some(s) = v.as_string() {
+        return Ok(s);
+    }
+    match JSON::stringify(v) {
+        Ok(s) => s.as_string().ok_or_else(|| Error::new(ErrorCode::InvalidInput, "", "input is not JSON-serialisable")),
+        Err(_) => Err(Error::new(
+            ErrorCode::InvalidInput,
+            "",
+            "input is not JSON-serialisable (a cycle, a BigInt or a throwing toJSON)",
+        )),
+    }
+}
+
+fn event_from(v: JsValue) -> Result<UsageEvent<'static>, Error> {
+    if let Some(s) = v.as_string() {
+        return input::from_json::<UsageEvent<'_>>(&s).map(UsageEvent::into_owned);
+    }
+    input::deserialize(serde_wasm_bindgen::Deserializer::from(v))
+}
+
+fn opt<T: DeserializeOwned + Default>(v: JsValue) -> Result<T, Error> {
+    if v.is_undefined() || v.is_null() {
+        Ok(T::default())
+    } else {
+        from_js(v)
+    }
+}
+
+fn card_from(v: JsValue) -> Result<CoreEngine, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return CoreEngine::new(RateCard::default_card()).map_err(throw_all);
+    }
+    let card: RateCard = from_js(v).map_err(throw)?;
+    CoreEngine::new(card).map_err(throw_all)
+}
+
+/// Count SMS segments exactly as carriers bill them.
+#[wasm_bindgen(js_name = segmentMessage, unchecked_return_type = "SegmentedMessage")]
+pub fn segment_message_js(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "SegmentOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let opts: SegmentOptions = opt(options).map_err(|e| throw(e.at("options")))?;
+    let m = segment_message(text, &opts).map_err(throw)?;
+    to_js(&m)
+}
+
+/// The embedded example US rate card.
+#[wasm_bindgen(js_name = defaultRateCard, unchecked_return_type = "RateCard")]
+pub fn default_rate_card() -> Result<JsValue, JsValue> {
+    let v: serde_json::Value = serde_json::from_str(DEFAULT_RATE_CARD_JSON)
+        .map_err(|e| throw(Error::new(ErrorCode::InvalidInput, "", e.to_string())))?;
+    to_js(&v)
+}
+
+/// Every problem with a rate card, each `{ code, path, message }`; empty when the card is valid.
+#[wasm_bindgen(js_name = validateRateCard, unchecked_return_type = "Problem[]")]
+pub fn validate_rate_card(
+    #[wasm_bindgen(unchecked_param_type = "RateCard | string")] card: JsValue,
+) -> Result<JsValue, JsValue> {
+    let problems = match from_js::<RateCard>(card) {
+        Ok(c) => c.problems(),
+        Err(e) => vec![e],
+    };
+    to_js(&problems)
+}
+
+/// Rates usage events against one validated rate card.
+#[wasm_bindgen(js_name = RatingEngine)]
+pub struct RatingEngine {
+    core: CoreEngine,
+}
+
+#[wasm_bindgen(js_class = RatingEngine)]
+impl RatingEngine {
+    /// Validate and compile `rateCard` (the default card when omitted). Throws a
+    /// `CreditcastError` whose `problems` lists every problem found.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "RateCard | string | undefined")] rate_card: JsValue,
+    ) -> Result<RatingEngine, JsValue> {
+        Ok(RatingEngine { core: card_from(rate_card)? })
+    }
+
+    /// Quote one event. `context.used` gives units already used this period per service, for
+    /// allowances and tiers; without it the period starts empty.
+    #[wasm_bindgen(unchecked_return_type = "Charge")]
+    pub fn rate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "UsageEvent")] event: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RateContext | undefined")] context: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let ev = event_from(event).map_err(throw)?;
+        let ctx: RateContext = opt(context).map_err(|e| throw(e.at("context")))?;
+        let c = self.core.rate(&ev, &ctx).map_err(throw)?;
+        to_js(&c)
+    }
+
+    /// Rate many events in order, consuming allowances and tiers; per-event charges plus totals
+    /// by service and by carrier. `options.charges`: `"full"` (default), `"totals"` or `"none"`.
+    #[wasm_bindgen(js_name = rateBatch, unchecked_return_type = "BatchResult")]
+    pub fn rate_batch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "UsageEvent[]")] events: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "BatchOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let opts: BatchOptions = opt(options).map_err(|e| throw(e.at("options")))?;
+        let text = stringify(&events).map_err(throw)?;
+        let evs: Vec<UsageEvent<'_>> = input::from_json(&text).map_err(throw)?;
+        let r = self.core.rate_batch(&evs, opts).map_err(throw)?;
+        to_js_via_json(&r)
+    }
+
+    /// The rate card this engine uses.
+    #[wasm_bindgen(js_name = rateCard, unchecked_return_type = "RateCard")]
+    pub fn rate_card(&self) -> Result<JsValue, JsValue> {
+        to_js(self.core.card())
+    }
+}
