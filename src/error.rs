@@ -123,7 +123,11 @@ impl serde::Serialize for ErrorCode {
 
 impl Error {
     pub fn new(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { code, path: path.into(), message: message.into() }
+        Error {
+            code,
+            path: path.into(),
+            message: message.into(),
+        }
     }
 
     /// Prefix the path with a parent segment: `at("events[3]")` turns `text` into `events[3].text`.
@@ -133,7 +137,11 @@ impl Error {
     }
 
     pub fn overflow(path: impl Into<String>) -> Self {
-        Error::new(ErrorCode::Overflow, path, "amount is outside the decimal range")
+        Error::new(
+            ErrorCode::Overflow,
+            path,
+            "amount is outside the decimal range",
+        )
     }
 }
 

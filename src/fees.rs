@@ -21,8 +21,12 @@ impl FeeIndex {
     pub fn build(card: &RateCard, carrier_index: &HashMap<String, u16>) -> FeeIndex {
         let mut spans: HashMap<Key, Vec<(Instant, Instant, Decimal)>> = HashMap::new();
         for e in &card.carrier_fees.schedule {
-            let Some(&c) = carrier_index.get(&e.carrier) else { continue };
-            let Ok(from) = parse_instant(&e.from) else { continue };
+            let Some(&c) = carrier_index.get(&e.carrier) else {
+                continue;
+            };
+            let Ok(from) = parse_instant(&e.from) else {
+                continue;
+            };
             let until = match &e.until {
                 None => Instant::MAX,
                 Some(u) => match parse_instant(u) {
@@ -36,7 +40,10 @@ impl FeeIndex {
                 FeeDirection::Inbound => &[Direction::Inbound],
             };
             for &d in dirs {
-                spans.entry((c, e.channel, d, e.number_type)).or_default().push((from, until, e.amount.0));
+                spans
+                    .entry((c, e.channel, d, e.number_type))
+                    .or_default()
+                    .push((from, until, e.amount.0));
             }
         }
         for v in spans.values_mut() {
@@ -54,7 +61,9 @@ impl FeeIndex {
         number_type: NumberType,
         at: Option<Instant>,
     ) -> Option<Decimal> {
-        let v = self.spans.get(&(carrier, channel, direction, number_type))?;
+        let v = self
+            .spans
+            .get(&(carrier, channel, direction, number_type))?;
         match at {
             Some(t) => v.iter().find(|s| s.0 <= t && t < s.1).map(|s| s.2),
             None => v.iter().find(|s| s.1 == Instant::MAX).map(|s| s.2),

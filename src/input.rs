@@ -1,40 +1,138 @@
 //! Turning JSON-shaped input (a JSON string natively, a JS value in WASM) into typed Rust values,
 //! with every serde error mapped to a stable code and a path.
 
-use serde::Deserializer;
+use serde::{Deserialize, Deserializer};
 
 use crate::error::{join_path, Error, ErrorCode};
 
 /// Largest JSON text accepted in one call (256 MiB): enough for a million-event batch.
 pub const MAX_JSON_BYTES: usize = 256 * 1024 * 1024;
 
-/// Deserialize with paths, from any serde deserializer (serde_json's or serde-wasm-bindgen's).
-pub fn deserialize<'de, T, D>(d: D) -> Result<T, Error>
-where
-    T: serde::Deserialize<'de>,
-    D: Deserializer<'de>,
-    D::Error: std::fmt::Display,
-{
-    serde_path_to_error::deserialize(d).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        from_serde_message(&path, &e.into_inner().to_string())
-    })
-}
-
-/// Parse a JSON string into `T`.
-pub fn from_json<'de, T: serde::Deserialize<'de>>(text: &'de str) -> Result<T, Error> {
+/// Parse a JSON string into `T`, with a coded error and the path of the offending field.
+///
+/// The path comes from where serde_json stopped: [`path_at`] re-reads the text up to that byte
+/// and tracks the keys and indices it is inside. This costs nothing on the happy path and keeps
+/// the WASM small (a generic path-tracking deserializer tripled the size of every input type).
+pub fn from_json<'de, T: Deserialize<'de>>(text: &'de str) -> Result<T, Error> {
     if text.len() > MAX_JSON_BYTES {
         return Err(Error::new(
             ErrorCode::LimitExceeded,
             "",
-            format!("input is {} bytes; the limit is {MAX_JSON_BYTES}", text.len()),
+            format!(
+                "input is {} bytes; the limit is {MAX_JSON_BYTES}",
+                text.len()
+            ),
         ));
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let v = deserialize(&mut de)?;
-    de.end().map_err(|e| Error::new(ErrorCode::InvalidInput, "", strip_position(&e.to_string())))?;
-    Ok(v)
+    let parsed = T::deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    parsed.map_err(|e| {
+        let offset = byte_offset(text, e.line(), e.column());
+        let path = if e.is_syntax() || e.is_eof() {
+            String::new()
+        } else {
+            path_at(text, offset)
+        };
+        from_serde_message(&path, &e.to_string())
+    })
+}
+
+/// Byte offset of a 1-based line and column (serde_json counts columns in bytes).
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return (offset + column).min(text.len());
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+enum Frame {
+    Obj(Option<String>),
+    Arr(usize),
+}
+
+/// The JSON path (`services.sms.tiers[2].upTo`) of the value being read at byte `offset`.
+pub fn path_at(text: &str, offset: usize) -> String {
+    let b = text.as_bytes();
+    let end = offset.min(b.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    // A string just read in an object is a key when a ':' follows it.
+    let mut last_string: Option<String> = None;
+    while i < end {
+        match b.get(i).copied().unwrap_or(b' ') {
+            b'{' => {
+                stack.push(Frame::Obj(None));
+                last_string = None;
+            }
+            b'[' => {
+                stack.push(Frame::Arr(0));
+                last_string = None;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                last_string = None;
+            }
+            b',' => {
+                if let Some(f) = stack.last_mut() {
+                    match f {
+                        Frame::Arr(n) => *n += 1,
+                        Frame::Obj(k) => *k = None,
+                    }
+                }
+                last_string = None;
+            }
+            b':' => {
+                if let (Some(Frame::Obj(k)), Some(s)) = (stack.last_mut(), last_string.take()) {
+                    *k = Some(s);
+                }
+            }
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < b.len() && b.get(j) != Some(&b'"') {
+                    j += if b.get(j) == Some(&b'\\') { 2 } else { 1 };
+                }
+                let raw = text.get(start..j.min(text.len())).unwrap_or("");
+                let key = serde_json::from_str::<String>(&format!("\"{raw}\""))
+                    .unwrap_or_else(|_| raw.to_string());
+                // An object key the parser stopped inside (an unknown field) counts as entered.
+                if j >= end {
+                    if let Some(Frame::Obj(k)) = stack.last_mut() {
+                        if last_string.is_none() && k.is_none() {
+                            *k = Some(key);
+                        }
+                    }
+                    break;
+                }
+                last_string = Some(key);
+                i = j;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for f in &stack {
+        match f {
+            Frame::Obj(Some(k)) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+            }
+            Frame::Obj(None) => {}
+            Frame::Arr(n) => {
+                path.push('[');
+                path.push_str(&n.to_string());
+                path.push(']');
+            }
+        }
+    }
+    path
 }
 
 fn strip_position(msg: &str) -> String {
@@ -64,7 +162,11 @@ pub fn from_serde_message(path: &str, raw: &str) -> Error {
     }
     if let Some(field) = backticked(&msg, "unknown field `") {
         // serde_path_to_error already points at the unknown field itself.
-        let p = if path.ends_with(&field) { path.to_string() } else { join_path(path, &field) };
+        let p = if path.ends_with(&field) {
+            path.to_string()
+        } else {
+            join_path(path, &field)
+        };
         let expected = msg.split_once(", expected ").map(|x| x.1).unwrap_or("");
         return Error::new(
             ErrorCode::UnknownField,
@@ -111,8 +213,10 @@ mod tests {
 
     #[test]
     fn errors_carry_code_and_path() {
-        let e = from_json::<Card>(r#"{"tiers":[{"upTo":1,"unitPrice":"1"},{"upTo":2,"unitPrice":"x"}]}"#)
-            .unwrap_err();
+        let e = from_json::<Card>(
+            r#"{"tiers":[{"upTo":1,"unitPrice":"1"},{"upTo":2,"unitPrice":"x"}]}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidNumber);
         assert_eq!(e.path, "tiers[1].unitPrice");
 
@@ -120,7 +224,8 @@ mod tests {
         assert_eq!(e.code, ErrorCode::MissingField);
         assert_eq!(e.path, "tiers[0].unitPrice");
 
-        let e = from_json::<Card>(r#"{"tiers":[{"upTo":1,"unitPrice":"1","uptO":3}]}"#).unwrap_err();
+        let e =
+            from_json::<Card>(r#"{"tiers":[{"upTo":1,"unitPrice":"1","uptO":3}]}"#).unwrap_err();
         assert_eq!(e.code, ErrorCode::UnknownField);
         assert_eq!(e.path, "tiers[0].uptO");
 
@@ -132,5 +237,22 @@ mod tests {
 
         let e = from_json::<Card>("{").unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput);
+    }
+}
+
+/// For optional input fields: absent means "not given", but an explicit `null` is an error. JSON
+/// turns JS `NaN`, `Infinity` and `undefined`-in-arrays into `null`, so accepting `null` as
+/// "absent" would silently drop a bad number.
+pub fn non_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    match Option::<T>::deserialize(d)? {
+        Some(v) => Ok(Some(v)),
+        None => Err(serde::de::Error::custom(crate::money::tagged(
+            ErrorCode::InvalidNumber,
+            "null is not allowed here (a JS NaN or Infinity becomes null in JSON); omit the field or give a value",
+        ))),
     }
 }

@@ -6,7 +6,6 @@
 //! anything. NaN, Infinity, exponents and more than 28 significant digits are rejected.
 
 use std::fmt;
-use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::de::{self, Visitor};
@@ -69,7 +68,9 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
         return Err(format!("{s:?} is not a decimal number"));
     }
     if body.starts_with('.') || body.ends_with('.') {
-        return Err(format!("{s:?} is not a decimal number (digits are needed on both sides of '.')"));
+        return Err(format!(
+            "{s:?} is not a decimal number (digits are needed on both sides of '.')"
+        ));
     }
     Decimal::from_str_exact(s).map_err(|_| {
         format!("{s:?} has more digits than a 96-bit decimal holds exactly (28 significant digits)")
@@ -79,12 +80,13 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
 /// Convert a float to the decimal it was written as, only if that decimal is exactly the float.
 pub fn decimal_from_f64(v: f64) -> Result<Decimal, String> {
     if !v.is_finite() {
-        return Err(format!("{v} is not a finite number"));
+        return Err("NaN and Infinity are not numbers an amount can have".to_string());
     }
-    // Rust prints the shortest representation that round-trips: what the user typed.
-    let shortest = format!("{v}");
-    let d = Decimal::from_str(&shortest).map_err(|_| {
-        format!("{shortest} is outside the decimal range; pass it as a decimal string")
+    // The shortest representation that round-trips is what the user typed (JSON.stringify and
+    // serde_json agree on it). Exponent forms such as 1e-7 are refused: write a decimal string.
+    let shortest = serde_json::to_string(&v).unwrap_or_default();
+    let d = Decimal::from_str_exact(&shortest).map_err(|_| {
+        format!("{shortest} is not a plain decimal within the 28-digit range; pass it as a decimal string")
     })?;
     // d = m / 10^k is a binary fraction exactly iff 5^k divides m (after normalising).
     let n = d.normalize();
@@ -111,7 +113,9 @@ impl<'de> Visitor<'de> for DecVisitor {
         f.write_str("a decimal string such as \"0.0079\" or an integer")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {
-        parse_decimal(v).map(Dec).map_err(|m| E::custom(tagged(ErrorCode::InvalidNumber, m)))
+        parse_decimal(v)
+            .map(Dec)
+            .map_err(|m| E::custom(tagged(ErrorCode::InvalidNumber, m)))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dec, E> {
         Ok(Dec(Decimal::from(v)))
@@ -122,10 +126,17 @@ impl<'de> Visitor<'de> for DecVisitor {
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Dec, E> {
         Decimal::try_from_i128_with_scale(v, 0)
             .map(Dec)
-            .map_err(|_| E::custom(tagged(ErrorCode::InvalidNumber, "integer outside the decimal range")))
+            .map_err(|_| {
+                E::custom(tagged(
+                    ErrorCode::InvalidNumber,
+                    "integer outside the decimal range",
+                ))
+            })
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dec, E> {
-        decimal_from_f64(v).map(Dec).map_err(|m| E::custom(tagged(ErrorCode::InvalidNumber, m)))
+        decimal_from_f64(v)
+            .map(Dec)
+            .map_err(|m| E::custom(tagged(ErrorCode::InvalidNumber, m)))
     }
 }
 
@@ -218,7 +229,9 @@ mod tests {
     fn strings_must_be_plain_decimals() {
         assert_eq!(parse_decimal("0.0079").unwrap(), Decimal::new(79, 4));
         assert_eq!(parse_decimal("-12").unwrap(), Decimal::from(-12));
-        for bad in ["", "-", ".5", "5.", "1e3", "+1", " 1", "1,000", "NaN", "1.2.3"] {
+        for bad in [
+            "", "-", ".5", "5.", "1e3", "+1", " 1", "1,000", "NaN", "1.2.3",
+        ] {
             assert!(parse_decimal(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(parse_decimal("0.12345678901234567890123456789").is_err());
@@ -226,7 +239,10 @@ mod tests {
 
     #[test]
     fn rounding_strategies_are_explicit() {
-        let r = |s| Rounding { scale: 2, strategy: s };
+        let r = |s| Rounding {
+            scale: 2,
+            strategy: s,
+        };
         let d = Decimal::new(12345, 3); // 12.345
         assert_eq!(r(Strategy::HalfUp).apply(d), Decimal::new(1235, 2));
         assert_eq!(r(Strategy::HalfEven).apply(d), Decimal::new(1234, 2));

@@ -50,7 +50,11 @@ fn js_error(e: &Error, problems: Option<&[Error]>) -> JsValue {
             return v;
         }
     }
-    let text = if e.path.is_empty() { e.message.clone() } else { format!("{}: {}", e.path, e.message) };
+    let text = if e.path.is_empty() {
+        e.message.clone()
+    } else {
+        format!("{}: {}", e.path, e.message)
+    };
     let err = js_sys::Error::new(&text);
     let _ = Reflect::set(&err, &"code".into(), &code);
     let _ = Reflect::set(&err, &"path".into(), &path);
@@ -77,23 +81,26 @@ fn throw_all(es: crate::error::Errors) -> JsValue {
     }
 }
 
+/// Outputs cross as JSON text parsed by the engine's `JSON.parse`: one string crossing the
+/// boundary beats a call per field, and one serializer keeps the WASM small.
 fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| throw(Error::new(ErrorCode::InvalidInput, "", e.to_string())))
+    let text = serde_json::to_string(v)
+        .map_err(|e| throw(Error::new(ErrorCode::InvalidInput, "", e.to_string())))?;
+    JSON::parse(&text).map_err(|_| {
+        throw(Error::new(
+            ErrorCode::InvalidInput,
+            "",
+            "could not build the result",
+        ))
+    })
 }
 
-/// Large outputs go through JSON text: one string crossing the boundary beats millions of calls.
-fn to_js_via_json<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(v).map_err(|e| throw(Error::new(ErrorCode::InvalidInput, "", e.to_string())))?;
-    JSON::parse(&text).map_err(|_| throw(Error::new(ErrorCode::InvalidInput, "", "could not build the result")))
-}
-
-/// A JS value (or a JSON string) into a typed value, with coded errors and paths.
+/// A JS value (or a JSON string) into a typed value, with coded errors and paths. Inputs cross
+/// as JSON text (`JSON.stringify` in the engine): a JS `NaN`/`Infinity` becomes `null`, which
+/// every numeric field rejects, and `undefined` fields are simply absent.
 fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, Error> {
-    if let Some(s) = v.as_string() {
-        return input::from_json(&s);
-    }
-    input::deserialize(serde_wasm_bindgen::Deserializer::from(v))
+    let text = stringify(&v)?;
+    input::from_json(&text)
 }
 
 /// Stringify a large JS value once, so it can be parsed in WASM without per-field calls.
@@ -101,8 +108,21 @@ fn stringify(v: &JsValue) -> Result<String, Error> {
     if let Some(s) = v.as_string() {
         return Ok(s);
     }
+    if v.is_undefined() {
+        return Err(Error::new(
+            ErrorCode::InvalidInput,
+            "",
+            "input is missing (undefined)",
+        ));
+    }
     match JSON::stringify(v) {
-        Ok(s) => s.as_string().ok_or_else(|| Error::new(ErrorCode::InvalidInput, "", "input is not JSON-serialisable")),
+        Ok(s) => s.as_string().ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidInput,
+                "",
+                "input is not JSON-serialisable",
+            )
+        }),
         Err(_) => Err(Error::new(
             ErrorCode::InvalidInput,
             "",
@@ -112,10 +132,8 @@ fn stringify(v: &JsValue) -> Result<String, Error> {
 }
 
 fn event_from(v: JsValue) -> Result<UsageEvent<'static>, Error> {
-    if let Some(s) = v.as_string() {
-        return input::from_json::<UsageEvent<'_>>(&s).map(UsageEvent::into_owned);
-    }
-    input::deserialize(serde_wasm_bindgen::Deserializer::from(v))
+    let text = stringify(&v)?;
+    input::from_json::<UsageEvent<'_>>(&text).map(UsageEvent::into_owned)
 }
 
 fn opt<T: DeserializeOwned + Default>(v: JsValue) -> Result<T, Error> {
@@ -179,7 +197,9 @@ impl RatingEngine {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "RateCard | string | undefined")] rate_card: JsValue,
     ) -> Result<RatingEngine, JsValue> {
-        Ok(RatingEngine { core: card_from(rate_card)? })
+        Ok(RatingEngine {
+            core: card_from(rate_card)?,
+        })
     }
 
     /// Quote one event. `context.used` gives units already used this period per service, for
@@ -208,7 +228,7 @@ impl RatingEngine {
         let text = stringify(&events).map_err(throw)?;
         let evs: Vec<UsageEvent<'_>> = input::from_json(&text).map_err(throw)?;
         let r = self.core.rate_batch(&evs, opts).map_err(throw)?;
-        to_js_via_json(&r)
+        to_js(&r)
     }
 
     /// The rate card this engine uses.

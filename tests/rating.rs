@@ -65,14 +65,14 @@ fn sms_is_priced_per_segment_and_the_carrier_fee_is_its_own_line_at_cost() {
 #[test]
 fn sms_text_is_segmented_before_pricing() {
     let long = "a".repeat(161);
-    let c = rate(&engine(), &format!(r#"{{"service":"sms","text":"{long}"}}"#));
+    let c = rate(
+        &engine(),
+        &format!(r#"{{"service":"sms","text":"{long}"}}"#),
+    );
     assert_eq!(c.units.segments_per_message, Some(2));
     assert_eq!(c.total.0, d("0.0166"));
     let c = rate(&engine(), r#"{"service":"sms","text":"hi 😀","count":3}"#);
-    assert_eq!(
-        c.units.encoding,
-        Some(creditcast::segments::Encoding::Ucs2)
-    );
+    assert_eq!(c.units.encoding, Some(creditcast::segments::Encoding::Ucs2));
     assert_eq!(c.units.quantity.0, d("3"));
 }
 
@@ -101,12 +101,20 @@ fn carrier_fees_differ_by_direction_and_number_type() {
         &e,
         r#"{"service":"sms","segments":1,"carrier":"verizon","direction":"inbound"}"#,
     );
-    assert_eq!(received.carrier_fees.0, Decimal::ZERO, "Verizon: received free");
+    assert_eq!(
+        received.carrier_fees.0,
+        Decimal::ZERO,
+        "Verizon: received free"
+    );
     let tmo_in = rate(
         &e,
         r#"{"service":"sms","segments":1,"carrier":"tmobile","direction":"inbound"}"#,
     );
-    assert_eq!(tmo_in.carrier_fees.0, d("0.003"), "T-Mobile: sent and received");
+    assert_eq!(
+        tmo_in.carrier_fees.0,
+        d("0.003"),
+        "T-Mobile: sent and received"
+    );
     let tf = rate(
         &e,
         r#"{"service":"sms","segments":1,"carrier":"verizon","numberType":"tollFree"}"#,
@@ -331,7 +339,10 @@ fn overflow_is_an_error_not_a_panic() {
         r#"{"m":{"kind":"metered","pricing":{"model":"flat","unitPrice":"79228162514264337593543950335"}}}"#,
     );
     let err = e
-        .rate(&ev(r#"{"service":"m","quantity":"2"}"#), &RateContext::default())
+        .rate(
+            &ev(r#"{"service":"m","quantity":"2"}"#),
+            &RateContext::default(),
+        )
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Overflow);
 }
@@ -367,7 +378,10 @@ fn validation_reports_every_problem_with_its_path() {
             ErrorCode::NegativeValue,
             "services.a.pricing.tiers[2].unitPrice".into(),
         ),
-        (ErrorCode::MissingField, "services.p.pricing.unitPrice".into()),
+        (
+            ErrorCode::MissingField,
+            "services.p.pricing.unitPrice".into(),
+        ),
         (
             ErrorCode::OutOfRange,
             "services.v.billing.firstIncrement".into(),

@@ -184,7 +184,9 @@ pub struct Carrier {
     pub name: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 pub enum NumberType {
     /// Registered 10DLC long code.
     #[default]
@@ -196,7 +198,9 @@ pub enum NumberType {
     ShortCode,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum Direction {
     #[default]
@@ -286,8 +290,14 @@ impl RateCard {
             sources: vec![],
             rounding: RoundingPoints {
                 event: None,
-                statement: Rounding { scale: 2, strategy: crate::money::Strategy::HalfEven },
-                invoice: Rounding { scale: 2, strategy: crate::money::Strategy::HalfUp },
+                statement: Rounding {
+                    scale: 2,
+                    strategy: crate::money::Strategy::HalfEven,
+                },
+                invoice: Rounding {
+                    scale: 2,
+                    strategy: crate::money::Strategy::HalfUp,
+                },
             },
             default_number_type: NumberType::TenDlc,
             services: BTreeMap::new(),

@@ -28,7 +28,11 @@ impl Check {
     fn non_negative(&mut self, v: Option<Dec>, path: &str, what: &str) {
         if let Some(d) = v {
             if d.0.is_sign_negative() && !d.0.is_zero() {
-                self.err(C::NegativeValue, path, format!("{what} must not be negative (got {d})"));
+                self.err(
+                    C::NegativeValue,
+                    path,
+                    format!("{what} must not be negative (got {d})"),
+                );
             }
         }
     }
@@ -38,14 +42,22 @@ impl Check {
             self.err(
                 C::OutOfRange,
                 format!("{path}.scale"),
-                format!("scale {} is above the maximum of {}", r.scale, Rounding::MAX_SCALE),
+                format!(
+                    "scale {} is above the maximum of {}",
+                    r.scale,
+                    Rounding::MAX_SCALE
+                ),
             );
         }
     }
 
     fn not_for(&mut self, present: bool, path: &str, field: &str, what: &str) {
         if present {
-            self.err(C::NotApplicable, format!("{path}.{field}"), format!("`{field}` does not apply to {what}"));
+            self.err(
+                C::NotApplicable,
+                format!("{path}.{field}"),
+                format!("`{field}` does not apply to {what}"),
+            );
         }
     }
 
@@ -60,7 +72,11 @@ impl Check {
         match model {
             PricingModel::Flat => {
                 if p.unit_price.is_none() {
-                    self.err(C::MissingField, format!("{path}.unitPrice"), "the flat model needs `unitPrice`");
+                    self.err(
+                        C::MissingField,
+                        format!("{path}.unitPrice"),
+                        "the flat model needs `unitPrice`",
+                    );
                 }
                 self.non_negative(p.unit_price, &format!("{path}.unitPrice"), "unitPrice");
                 self.not_for(p.tiers.is_some(), path, "tiers", what);
@@ -72,7 +88,11 @@ impl Check {
                 self.not_for(p.package_size.is_some(), path, "packageSize", what);
                 self.not_for(p.package_price.is_some(), path, "packagePrice", what);
                 match &p.tiers {
-                    None => self.err(C::MissingField, format!("{path}.tiers"), format!("{what} needs `tiers`")),
+                    None => self.err(
+                        C::MissingField,
+                        format!("{path}.tiers"),
+                        format!("{what} needs `tiers`"),
+                    ),
                     Some(tiers) => self.tiers(tiers, &format!("{path}.tiers")),
                 }
             }
@@ -80,7 +100,11 @@ impl Check {
                 self.not_for(p.unit_price.is_some(), path, "unitPrice", what);
                 self.not_for(p.tiers.is_some(), path, "tiers", what);
                 match p.package_size {
-                    None => self.err(C::MissingField, format!("{path}.packageSize"), "the package model needs `packageSize`"),
+                    None => self.err(
+                        C::MissingField,
+                        format!("{path}.packageSize"),
+                        "the package model needs `packageSize`",
+                    ),
                     Some(s) if s.0 <= Decimal::ZERO => self.err(
                         C::OutOfRange,
                         format!("{path}.packageSize"),
@@ -89,13 +113,25 @@ impl Check {
                     _ => {}
                 }
                 if p.package_price.is_none() {
-                    self.err(C::MissingField, format!("{path}.packagePrice"), "the package model needs `packagePrice`");
+                    self.err(
+                        C::MissingField,
+                        format!("{path}.packagePrice"),
+                        "the package model needs `packagePrice`",
+                    );
                 }
-                self.non_negative(p.package_price, &format!("{path}.packagePrice"), "packagePrice");
+                self.non_negative(
+                    p.package_price,
+                    &format!("{path}.packagePrice"),
+                    "packagePrice",
+                );
             }
         }
         self.non_negative(p.included, &format!("{path}.included"), "included");
-        self.non_negative(p.minimum_per_event, &format!("{path}.minimumPerEvent"), "minimumPerEvent");
+        self.non_negative(
+            p.minimum_per_event,
+            &format!("{path}.minimumPerEvent"),
+            "minimumPerEvent",
+        );
     }
 
     fn tiers(&mut self, tiers: &[Tier], path: &str) {
@@ -104,7 +140,11 @@ impl Check {
             return;
         }
         if tiers.len() > MAX_TIERS {
-            self.err(C::LimitExceeded, path, format!("{} tiers; the limit is {MAX_TIERS}", tiers.len()));
+            self.err(
+                C::LimitExceeded,
+                path,
+                format!("{} tiers; the limit is {MAX_TIERS}", tiers.len()),
+            );
             return;
         }
         let mut prev: Option<Decimal> = None;
@@ -128,14 +168,21 @@ impl Check {
                         );
                     }
                     if u.0 <= Decimal::ZERO {
-                        self.err(C::OutOfRange, format!("{tp}.upTo"), format!("upTo must be above zero (got {u})"));
+                        self.err(
+                            C::OutOfRange,
+                            format!("{tp}.upTo"),
+                            format!("upTo must be above zero (got {u})"),
+                        );
                     }
                     if let Some(p) = prev {
                         if u.0 <= p {
                             self.err(
                                 C::TiersOutOfOrder,
                                 format!("{tp}.upTo"),
-                                format!("upTo {u} is not above the previous tier's {}", p.normalize()),
+                                format!(
+                                    "upTo {u} is not above the previous tier's {}",
+                                    p.normalize()
+                                ),
                             );
                         }
                     }
@@ -155,12 +202,25 @@ fn valid_id(s: &str) -> bool {
 
 /// Validate a parsed rate card: all problems at once.
 pub fn validate(card: &RateCard) -> Result<(), Errors> {
-    let mut ck = Check { errors: Errors::default() };
+    let mut ck = Check {
+        errors: Errors::default(),
+    };
     if card.version != 1 {
-        ck.err(C::InvalidValue, "version", format!("version {} is not supported; use 1", card.version));
+        ck.err(
+            C::InvalidValue,
+            "version",
+            format!("version {} is not supported; use 1", card.version),
+        );
     }
     if card.currency.len() != 3 || !card.currency.chars().all(|c| c.is_ascii_uppercase()) {
-        ck.err(C::InvalidValue, "currency", format!("{:?} is not an ISO 4217 code such as \"USD\"", card.currency));
+        ck.err(
+            C::InvalidValue,
+            "currency",
+            format!(
+                "{:?} is not an ISO 4217 code such as \"USD\"",
+                card.currency
+            ),
+        );
     }
     if let Some(d) = &card.effective_from {
         if let Err(m) = parse_instant(d) {
@@ -174,10 +234,21 @@ pub fn validate(card: &RateCard) -> Result<(), Errors> {
     ck.rounding(card.rounding.invoice, "rounding.invoice");
 
     if card.services.is_empty() {
-        ck.err(C::MissingField, "services", "a rate card needs at least one service");
+        ck.err(
+            C::MissingField,
+            "services",
+            "a rate card needs at least one service",
+        );
     }
     if card.services.len() > MAX_SERVICES {
-        ck.err(C::LimitExceeded, "services", format!("{} services; the limit is {MAX_SERVICES}", card.services.len()));
+        ck.err(
+            C::LimitExceeded,
+            "services",
+            format!(
+                "{} services; the limit is {MAX_SERVICES}",
+                card.services.len()
+            ),
+        );
     }
     for (id, s) in &card.services {
         let path = format!("services.{id}");
@@ -195,9 +266,16 @@ pub fn validate(card: &RateCard) -> Result<(), Errors> {
         let kind = s.kind;
         let is_voice = kind == ServiceKind::Voice;
         match (is_voice, s.billing) {
-            (true, None) => ck.err(C::MissingField, format!("{path}.billing"), "a voice service needs `billing` increments"),
+            (true, None) => ck.err(
+                C::MissingField,
+                format!("{path}.billing"),
+                "a voice service needs `billing` increments",
+            ),
             (true, Some(b)) => {
-                for (v, f) in [(b.first_increment, "firstIncrement"), (b.next_increment, "nextIncrement")] {
+                for (v, f) in [
+                    (b.first_increment, "firstIncrement"),
+                    (b.next_increment, "nextIncrement"),
+                ] {
                     if v == 0 || v > MAX_INCREMENT_SECONDS {
                         ck.err(
                             C::OutOfRange,
@@ -212,7 +290,12 @@ pub fn validate(card: &RateCard) -> Result<(), Errors> {
         if is_voice {
             ck.non_negative(s.connect_fee, &format!("{path}.connectFee"), "connectFee");
         } else {
-            ck.not_for(s.connect_fee.is_some(), &path, "connectFee", "a service that is not voice");
+            ck.not_for(
+                s.connect_fee.is_some(),
+                &path,
+                "connectFee",
+                "a service that is not voice",
+            );
         }
         ck.not_for(
             s.segmentation.is_some() && kind != ServiceKind::Sms,
@@ -223,11 +306,22 @@ pub fn validate(card: &RateCard) -> Result<(), Errors> {
     }
 
     if card.carriers.len() > MAX_CARRIERS {
-        ck.err(C::LimitExceeded, "carriers", format!("{} carriers; the limit is {MAX_CARRIERS}", card.carriers.len()));
+        ck.err(
+            C::LimitExceeded,
+            "carriers",
+            format!(
+                "{} carriers; the limit is {MAX_CARRIERS}",
+                card.carriers.len()
+            ),
+        );
     }
     for (i, c) in card.carriers.iter().enumerate() {
         if !valid_id(&c.id) {
-            ck.err(C::InvalidValue, format!("carriers[{i}].id"), format!("carrier id {:?} is not a valid id", c.id));
+            ck.err(
+                C::InvalidValue,
+                format!("carriers[{i}].id"),
+                format!("carrier id {:?} is not a valid id", c.id),
+            );
         }
         if let Some(j) = card.carriers[..i].iter().position(|o| o.id == c.id) {
             ck.err(
@@ -240,9 +334,11 @@ pub fn validate(card: &RateCard) -> Result<(), Errors> {
 
     let fees = &card.carrier_fees;
     match (fees.timing, fees.defer_hours) {
-        (FeeTiming::Immediate, Some(_)) => {
-            ck.err(C::NotApplicable, "carrierFees.deferHours", "`deferHours` applies only to `timing: \"deferred\"`")
-        }
+        (FeeTiming::Immediate, Some(_)) => ck.err(
+            C::NotApplicable,
+            "carrierFees.deferHours",
+            "`deferHours` applies only to `timing: \"deferred\"`",
+        ),
         (FeeTiming::Deferred, Some(h)) if h == 0 || h > MAX_DEFER_HOURS => ck.err(
             C::OutOfRange,
             "carrierFees.deferHours",
@@ -254,7 +350,10 @@ pub fn validate(card: &RateCard) -> Result<(), Errors> {
         ck.err(
             C::LimitExceeded,
             "carrierFees.schedule",
-            format!("{} entries; the limit is {MAX_FEE_ENTRIES}", fees.schedule.len()),
+            format!(
+                "{} entries; the limit is {MAX_FEE_ENTRIES}",
+                fees.schedule.len()
+            ),
         );
         return ck.errors.into_result();
     }
@@ -270,14 +369,22 @@ pub fn validate(card: &RateCard) -> Result<(), Errors> {
             );
         }
         ck.non_negative(Some(e.amount), &format!("{p}.amount"), "amount");
-        let from = parse_instant(&e.from).map_err(|m| ck.err(C::InvalidDate, format!("{p}.from"), m)).ok();
+        let from = parse_instant(&e.from)
+            .map_err(|m| ck.err(C::InvalidDate, format!("{p}.from"), m))
+            .ok();
         let until = match &e.until {
             None => Some(i64::MAX),
-            Some(u) => parse_instant(u).map_err(|m| ck.err(C::InvalidDate, format!("{p}.until"), m)).ok(),
+            Some(u) => parse_instant(u)
+                .map_err(|m| ck.err(C::InvalidDate, format!("{p}.until"), m))
+                .ok(),
         };
         if let (Some(f), Some(u)) = (from, until) {
             if u <= f {
-                ck.err(C::InvalidDate, format!("{p}.until"), "`until` must be after `from`");
+                ck.err(
+                    C::InvalidDate,
+                    format!("{p}.until"),
+                    "`until` must be after `from`",
+                );
             } else {
                 spans.push((i, f, u));
             }

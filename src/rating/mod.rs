@@ -13,7 +13,8 @@ use crate::error::{Error, ErrorCode as C, Errors};
 use crate::fees::FeeIndex;
 use crate::money::{add, mul, Dec};
 use crate::ratecard::{
-    validate, Direction, FeeChannel, FeeTiming, NumberType, Pricing, RateCard, Service, ServiceKind, VoiceBilling,
+    validate, Direction, FeeChannel, FeeTiming, NumberType, Pricing, RateCard, Service,
+    ServiceKind, VoiceBilling,
 };
 use crate::segments::{count_segments, Encoding, SegmentOptions};
 use crate::time::{month_index, parse_instant, Instant};
@@ -32,27 +33,62 @@ pub struct UsageEvent<'a> {
     #[serde(default)]
     pub direction: Direction,
     /// SMS: the message text (segments are counted from it).
-    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        borrow,
+        deserialize_with = "crate::input::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub text: Option<Cow<'a, str>>,
     /// SMS: a segment count, instead of `text`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::input::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub segments: Option<u32>,
     /// Identical messages, calls or uses this event stands for (default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::input::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<u32>,
     /// Voice: call duration in seconds (0 = not connected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::input::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub duration_seconds: Option<Dec>,
     /// Metered services: units used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::input::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub quantity: Option<Dec>,
     /// SMS/MMS: the recipient's (or sender's, inbound) carrier id, for pass-through fees.
-    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        borrow,
+        deserialize_with = "crate::input::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub carrier: Option<Cow<'a, str>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::input::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub number_type: Option<NumberType>,
     /// When it happened (ISO-8601); selects dated carrier fees and the period for tiers/allowances.
-    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        borrow,
+        deserialize_with = "crate::input::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub at: Option<Cow<'a, str>>,
 }
 
@@ -141,9 +177,11 @@ pub struct Charge {
 }
 
 /// Units already used per pricing slot and period (for tiers and allowances).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Counters {
     used: HashMap<(u32, i64), Decimal>,
+    /// The entry the last rating touched and its value before, so refused usage can be undone.
+    last: Option<((u32, i64), Decimal)>,
 }
 
 impl Counters {
@@ -152,6 +190,37 @@ impl Counters {
     }
     pub fn clear(&mut self) {
         self.used.clear();
+        self.last = None;
+    }
+    /// Undo the counter change of the last `rate_with` (usage that was refused is not consumed).
+    pub fn undo_last(&mut self) {
+        if let Some((k, v)) = self.last.take() {
+            self.used.insert(k, v);
+        }
+    }
+    /// Drop counters of periods before `period` (they can no longer be used).
+    pub fn forget_before(&mut self, period: i64) {
+        self.used.retain(|k, _| k.1 >= period);
+    }
+}
+
+/// Counters persist as `[[slot, period, "used"], …]` (for `Account.toJSON`).
+impl Serialize for Counters {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut v: Vec<(u32, i64, Dec)> =
+            self.used.iter().map(|(k, d)| (k.0, k.1, Dec(*d))).collect();
+        v.sort_by_key(|x| (x.0, x.1));
+        v.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Counters {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v: Vec<(u32, i64, Dec)> = Vec::deserialize(d)?;
+        Ok(Counters {
+            used: v.into_iter().map(|(a, b, c)| ((a, b), c.0)).collect(),
+            last: None,
+        })
     }
 }
 
@@ -255,12 +324,28 @@ impl RatingEngine {
             service_index.insert(id.clone(), services.len() as u32);
             services.push(compile(id, s));
         }
-        let carriers: Vec<Arc<str>> = card.carriers.iter().map(|c| Arc::from(c.id.as_str())).collect();
-        let carrier_index: HashMap<String, u16> =
-            card.carriers.iter().enumerate().map(|(i, c)| (c.id.clone(), i as u16)).collect();
+        let carriers: Vec<Arc<str>> = card
+            .carriers
+            .iter()
+            .map(|c| Arc::from(c.id.as_str()))
+            .collect();
+        let carrier_index: HashMap<String, u16> = card
+            .carriers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i as u16))
+            .collect();
         let fees = FeeIndex::build(&card, &carrier_index);
         let fees_deferred = card.carrier_fees.timing == FeeTiming::Deferred;
-        Ok(RatingEngine { card, services, service_index, carriers, carrier_index, fees, fees_deferred })
+        Ok(RatingEngine {
+            card,
+            services,
+            service_index,
+            carriers,
+            carrier_index,
+            fees,
+            fees_deferred,
+        })
     }
 
     /// Parse, validate and compile a card from JSON.
@@ -275,7 +360,8 @@ impl RatingEngine {
 
     /// Hours after which deferred carrier fees are charged, when the card defers them.
     pub fn fee_deferral_hours(&self) -> Option<u32> {
-        self.fees_deferred.then(|| self.card.carrier_fees.defer_hours.unwrap_or(24))
+        self.fees_deferred
+            .then(|| self.card.carrier_fees.defer_hours.unwrap_or(24))
     }
 
     /// Quote one event (stateless): tiers and allowances start from `ctx.used`.
@@ -285,14 +371,19 @@ impl RatingEngine {
         let (svc, slot) = self.slot(ev)?;
         for (id, used) in &ctx.used {
             let Some(&i) = self.service_index.get(id) else {
-                return Err(Error::new(C::UnknownService, format!("used.{id}"), format!("no service {id:?} in the rate card")));
+                return Err(Error::new(
+                    C::UnknownService,
+                    format!("used.{id}"),
+                    format!("no service {id:?} in the rate card"),
+                ));
             };
             if i == svc {
                 counters.used.insert((slot, 0), used.0);
             }
         }
         let mut lines = Vec::new();
-        self.rate_into(ev, at, &mut counters, 0, &mut lines).map(|core| core.into_charge(lines))
+        self.rate_into(ev, at, &mut counters, 0, &mut lines)
+            .map(|core| core.into_charge(lines))
     }
 
     /// Rate one event against running counters (the balance engine's entry point). `period`
@@ -305,17 +396,25 @@ impl RatingEngine {
         period: i64,
     ) -> Result<Charge, Error> {
         let mut lines = Vec::new();
-        self.rate_into(ev, at, counters, period, &mut lines).map(|core| core.into_charge(lines))
+        self.rate_into(ev, at, counters, period, &mut lines)
+            .map(|core| core.into_charge(lines))
     }
 
     /// Rate many events in order, consuming allowances and tiers per calendar month (UTC) of each
     /// event's `at` (events without `at` share one period). Errors name the event: `[i].field`.
-    pub fn rate_batch(&self, events: &[UsageEvent<'_>], opts: BatchOptions) -> Result<BatchResult, Error> {
+    pub fn rate_batch(
+        &self,
+        events: &[UsageEvent<'_>],
+        opts: BatchOptions,
+    ) -> Result<BatchResult, Error> {
         if events.len() > MAX_BATCH_EVENTS {
             return Err(Error::new(
                 C::LimitExceeded,
                 "",
-                format!("{} events; the limit per batch is {MAX_BATCH_EVENTS}", events.len()),
+                format!(
+                    "{} events; the limit per batch is {MAX_BATCH_EVENTS}",
+                    events.len()
+                ),
             ));
         }
         let mut counters = Counters::new();
@@ -333,7 +432,9 @@ impl RatingEngine {
             let at = parse_at(ev).map_err(|e| e.at(&at_path()))?;
             let period = at.map(|t| month_index(t, 0)).unwrap_or(i64::MIN);
             lines.clear();
-            let core = self.rate_into(ev, at, &mut counters, period, &mut lines).map_err(|e| e.at(&at_path()))?;
+            let core = self
+                .rate_into(ev, at, &mut counters, period, &mut lines)
+                .map_err(|e| e.at(&at_path()))?;
             acc.add(&core, &lines).map_err(|e| e.at(&at_path()))?;
             match opts.charges {
                 ChargeDetail::Full => full.push(core.into_charge(lines.clone())),
@@ -355,11 +456,18 @@ impl RatingEngine {
             return Err(Error::new(
                 C::UnknownService,
                 "service",
-                format!("no service {:?} in the rate card (it has: {})", ev.service, known.join(", ")),
+                format!(
+                    "no service {:?} in the rate card (it has: {})",
+                    ev.service,
+                    known.join(", ")
+                ),
             ));
         };
         let inbound_slot = ev.direction == Direction::Inbound
-            && self.services.get(i as usize).is_some_and(|s| s.inbound.is_some());
+            && self
+                .services
+                .get(i as usize)
+                .is_some_and(|s| s.inbound.is_some());
         Ok((i, i * 2 + inbound_slot as u32))
     }
 
@@ -373,25 +481,53 @@ impl RatingEngine {
     ) -> Result<Core, Error> {
         let (i, slot) = self.slot(ev)?;
         let Some(s) = self.services.get(i as usize) else {
-            return Err(Error::new(C::UnknownService, "service", "service index out of range"));
+            return Err(Error::new(
+                C::UnknownService,
+                "service",
+                "service index out of range",
+            ));
         };
         let count = ev.count.unwrap_or(1);
         if count > MAX_COUNT {
-            return Err(Error::new(C::OutOfRange, "count", format!("count {count} is above the limit of {MAX_COUNT}")));
+            return Err(Error::new(
+                C::OutOfRange,
+                "count",
+                format!("count {count} is above the limit of {MAX_COUNT}"),
+            ));
         }
         let count_d = Decimal::from(count);
         let kind = s.kind;
         na(ev.text.is_some() && kind != ServiceKind::Sms, "text", kind)?;
-        na(ev.segments.is_some() && kind != ServiceKind::Sms, "segments", kind)?;
-        na(ev.duration_seconds.is_some() && kind != ServiceKind::Voice, "durationSeconds", kind)?;
-        na(ev.quantity.is_some() && kind != ServiceKind::Metered, "quantity", kind)?;
+        na(
+            ev.segments.is_some() && kind != ServiceKind::Sms,
+            "segments",
+            kind,
+        )?;
+        na(
+            ev.duration_seconds.is_some() && kind != ServiceKind::Voice,
+            "durationSeconds",
+            kind,
+        )?;
+        na(
+            ev.quantity.is_some() && kind != ServiceKind::Metered,
+            "quantity",
+            kind,
+        )?;
         let fee_channel = match kind {
             ServiceKind::Sms => Some(FeeChannel::Sms),
             ServiceKind::Mms => Some(FeeChannel::Mms),
             _ => None,
         };
-        na(ev.carrier.is_some() && fee_channel.is_none(), "carrier", kind)?;
-        na(ev.number_type.is_some() && fee_channel.is_none(), "numberType", kind)?;
+        na(
+            ev.carrier.is_some() && fee_channel.is_none(),
+            "carrier",
+            kind,
+        )?;
+        na(
+            ev.number_type.is_some() && fee_channel.is_none(),
+            "numberType",
+            kind,
+        )?;
 
         let mut units = Units {
             quantity: Dec::ZERO,
@@ -406,7 +542,11 @@ impl RatingEngine {
             ServiceKind::Sms => {
                 let per_message = match (&ev.text, ev.segments) {
                     (Some(_), Some(_)) => {
-                        return Err(Error::new(C::InvalidInput, "segments", "give `text` or `segments`, not both"))
+                        return Err(Error::new(
+                            C::InvalidInput,
+                            "segments",
+                            "give `text` or `segments`, not both",
+                        ))
                     }
                     (Some(t), None) => {
                         let c = count_segments(t, &s.seg)?;
@@ -415,7 +555,11 @@ impl RatingEngine {
                     }
                     (None, Some(n)) => n,
                     (None, None) => {
-                        return Err(Error::new(C::MissingField, "text", "an SMS event needs `text` or `segments`"))
+                        return Err(Error::new(
+                            C::MissingField,
+                            "text",
+                            "an SMS event needs `text` or `segments`",
+                        ))
                     }
                 };
                 units.segments_per_message = Some(per_message);
@@ -424,12 +568,23 @@ impl RatingEngine {
             ServiceKind::Mms => count_d,
             ServiceKind::Voice => {
                 let Some(d) = ev.duration_seconds else {
-                    return Err(Error::new(C::MissingField, "durationSeconds", "a voice event needs `durationSeconds`"));
+                    return Err(Error::new(
+                        C::MissingField,
+                        "durationSeconds",
+                        "a voice event needs `durationSeconds`",
+                    ));
                 };
                 if d.0.is_sign_negative() && !d.0.is_zero() {
-                    return Err(Error::new(C::NegativeValue, "durationSeconds", format!("durationSeconds must not be negative (got {d})")));
+                    return Err(Error::new(
+                        C::NegativeValue,
+                        "durationSeconds",
+                        format!("durationSeconds must not be negative (got {d})"),
+                    ));
                 }
-                let billing = s.billing.unwrap_or(VoiceBilling { first_increment: 60, next_increment: 60 });
+                let billing = s.billing.unwrap_or(VoiceBilling {
+                    first_increment: 60,
+                    next_increment: 60,
+                });
                 let secs = billable_seconds(d.0, billing)?;
                 if !secs.is_zero() {
                     if let Some(f) = s.connect_fee {
@@ -438,12 +593,18 @@ impl RatingEngine {
                 }
                 let total_secs = mul(secs, count_d, "count")?;
                 units.billable_seconds = Some(Dec(total_secs));
-                total_secs.checked_div(SIXTY).ok_or_else(|| Error::overflow("durationSeconds"))?
+                total_secs
+                    .checked_div(SIXTY)
+                    .ok_or_else(|| Error::overflow("durationSeconds"))?
             }
             ServiceKind::Metered => {
                 let q = ev.quantity.map(|d| d.0).unwrap_or(Decimal::ONE);
                 if q.is_sign_negative() && !q.is_zero() {
-                    return Err(Error::new(C::NegativeValue, "quantity", format!("quantity must not be negative (got {})", q.normalize())));
+                    return Err(Error::new(
+                        C::NegativeValue,
+                        "quantity",
+                        format!("quantity must not be negative (got {})", q.normalize()),
+                    ));
                 }
                 mul(q, count_d, "count")?
             }
@@ -456,6 +617,7 @@ impl RatingEngine {
         };
         let used_entry = counters.used.entry((slot, period)).or_insert(Decimal::ZERO);
         let used = *used_entry;
+        counters.last = Some(((slot, period), used));
         let mut usage = pricing::price_units(pricing, used, quantity, lines, "quantity")?;
         *used_entry = add(used, quantity, "quantity")?;
         if !connect.is_zero() {
@@ -486,7 +648,10 @@ impl RatingEngine {
                 return Err(Error::new(
                     C::UnknownCarrier,
                     "carrier",
-                    format!("no carrier {carrier:?} in the rate card (it has: {})", known.join(", ")),
+                    format!(
+                        "no carrier {carrier:?} in the rate card (it has: {})",
+                        known.join(", ")
+                    ),
                 ));
             };
             let nt = ev.number_type.unwrap_or(self.card.default_number_type);
@@ -505,7 +670,15 @@ impl RatingEngine {
             }
         }
         let total = add(usage, fees, "")?;
-        Ok(Core { service: s.id.clone(), kind, direction: ev.direction, units, usage, fees, total })
+        Ok(Core {
+            service: s.id.clone(),
+            kind,
+            direction: ev.direction,
+            units,
+            usage,
+            fees,
+            total,
+        })
     }
 }
 
@@ -538,7 +711,11 @@ fn na(present: bool, field: &str, kind: ServiceKind) -> Result<(), Error> {
             ServiceKind::Voice => "a voice",
             ServiceKind::Metered => "a metered",
         };
-        Err(Error::new(C::NotApplicable, field, format!("`{field}` does not apply to {name} service")))
+        Err(Error::new(
+            C::NotApplicable,
+            field,
+            format!("`{field}` does not apply to {name} service"),
+        ))
     } else {
         Ok(())
     }
@@ -547,7 +724,9 @@ fn na(present: bool, field: &str, kind: ServiceKind) -> Result<(), Error> {
 fn parse_at(ev: &UsageEvent<'_>) -> Result<Option<Instant>, Error> {
     match &ev.at {
         None => Ok(None),
-        Some(s) => parse_instant(s).map(Some).map_err(|m| Error::new(C::InvalidDate, "at", m)),
+        Some(s) => parse_instant(s)
+            .map(Some)
+            .map_err(|m| Error::new(C::InvalidDate, "at", m)),
     }
 }
 
@@ -563,8 +742,15 @@ pub fn billable_seconds(duration: Decimal, b: VoiceBilling) -> Result<Decimal, E
         return Ok(first);
     }
     let next = Decimal::from(b.next_increment.max(1));
-    let rest = (d - first).checked_div(next).ok_or_else(|| Error::overflow("durationSeconds"))?.ceil();
-    add(first, mul(rest, next, "durationSeconds")?, "durationSeconds")
+    let rest = (d - first)
+        .checked_div(next)
+        .ok_or_else(|| Error::overflow("durationSeconds"))?
+        .ceil();
+    add(
+        first,
+        mul(rest, next, "durationSeconds")?,
+        "durationSeconds",
+    )
 }
 
 struct Core {
@@ -608,10 +794,13 @@ impl Acc {
         self.usage = add(self.usage, c.usage, "")?;
         self.fees = add(self.fees, c.fees, "")?;
         self.total = add(self.total, c.total, "")?;
-        let st = self.by_service.entry(c.service.clone()).or_insert_with(|| ServiceTotal {
-            unit: c.units.unit.to_string(),
-            ..ServiceTotal::default()
-        });
+        let st = self
+            .by_service
+            .entry(c.service.clone())
+            .or_insert_with(|| ServiceTotal {
+                unit: c.units.unit.to_string(),
+                ..ServiceTotal::default()
+            });
         st.events += 1;
         st.quantity = Dec(add(st.quantity.0, c.units.quantity.0, "")?);
         st.usage = Dec(add(st.usage.0, c.usage, "")?);
@@ -620,7 +809,11 @@ impl Acc {
         for l in lines.iter().filter(|l| l.kind == LineKind::CarrierFee) {
             if let Some(carrier) = &l.carrier {
                 let ct = self.by_carrier.entry(carrier.clone()).or_default();
-                ct.units = Dec(add(ct.units.0, l.quantity.map(|q| q.0).unwrap_or_default(), "")?);
+                ct.units = Dec(add(
+                    ct.units.0,
+                    l.quantity.map(|q| q.0).unwrap_or_default(),
+                    "",
+                )?);
                 ct.amount = Dec(add(ct.amount.0, l.amount.0, "")?);
             }
         }
@@ -633,8 +826,16 @@ impl Acc {
             usage: Dec(self.usage),
             carrier_fees: Dec(self.fees),
             total: Dec(self.total),
-            by_service: self.by_service.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
-            by_carrier: self.by_carrier.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            by_service: self
+                .by_service
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            by_carrier: self
+                .by_carrier
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
             charges,
         }
     }

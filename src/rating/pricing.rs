@@ -17,8 +17,23 @@ fn zero_max(d: Decimal) -> Decimal {
     }
 }
 
-fn line(kind: LineKind, quantity: Decimal, unit_price: Decimal, amount: Decimal, tier: Option<u32>) -> Line {
-    Line { kind, quantity: Some(quantity.into()), unit_price: Some(unit_price.into()), amount: amount.into(), tier, carrier: None, number_type: None, deferred: false }
+fn line(
+    kind: LineKind,
+    quantity: Decimal,
+    unit_price: Decimal,
+    amount: Decimal,
+    tier: Option<u32>,
+) -> Line {
+    Line {
+        kind,
+        quantity: Some(quantity.into()),
+        unit_price: Some(unit_price.into()),
+        amount: amount.into(),
+        tier,
+        carrier: None,
+        number_type: None,
+        deferred: false,
+    }
 }
 
 /// Index and price of the tier that holds unit number `n` (volume: the tier the total falls in).
@@ -30,14 +45,19 @@ fn volume_tier(tiers: &[Tier], n: Decimal) -> (usize, Decimal) {
         }
     }
     // Validation makes the last tier unbounded; an empty list prices at zero.
-    (tiers.len().saturating_sub(1), tiers.last().map(|t| t.unit_price.0).unwrap_or_default())
+    (
+        tiers.len().saturating_sub(1),
+        tiers.last().map(|t| t.unit_price.0).unwrap_or_default(),
+    )
 }
 
 fn blocks(n: Decimal, size: Decimal, path: &str) -> Result<Decimal, Error> {
     if size <= Decimal::ZERO {
         return Ok(Decimal::ZERO);
     }
-    n.checked_div(size).map(|q| q.ceil()).ok_or_else(|| Error::overflow(path))
+    n.checked_div(size)
+        .map(|q| q.ceil())
+        .ok_or_else(|| Error::overflow(path))
 }
 
 /// Price `q` units after `used` units of the period. Appends lines; returns the usage amount.
@@ -52,7 +72,13 @@ pub(super) fn price_units(
     let left = zero_max(sub(included, used, path)?);
     let free = left.min(q);
     if free > Decimal::ZERO {
-        lines.push(line(LineKind::Allowance, free, Decimal::ZERO, Decimal::ZERO, None));
+        lines.push(line(
+            LineKind::Allowance,
+            free,
+            Decimal::ZERO,
+            Decimal::ZERO,
+            None,
+        ));
     }
     let chargeable = sub(q, free, path)?;
     if chargeable <= Decimal::ZERO {
@@ -101,7 +127,13 @@ pub(super) fn price_units(
                     let delta = sub(p1, p0, path)?;
                     let adj = mul(b0, delta, path)?;
                     amount = add(amount, adj, path)?;
-                    lines.push(line(LineKind::VolumeAdjustment, b0, delta, adj, Some(i1 as u32)));
+                    lines.push(line(
+                        LineKind::VolumeAdjustment,
+                        b0,
+                        delta,
+                        adj,
+                        Some(i1 as u32),
+                    ));
                 }
             }
         }
