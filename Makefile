@@ -46,7 +46,8 @@ test-js: build
 
 ## bench: the figures the issues ask for (sizes, throughput, ratios)
 bench: build
-	cargo run --release --quiet --bin creditcast-bench
+	node bench/corpus.mjs 1000000
+	cargo bench --bench native
 	node bench/bench.mjs
 
 clean:

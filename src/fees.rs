@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use rust_decimal::Decimal;
 
 use crate::ratecard::{Direction, FeeChannel, FeeDirection, NumberType, RateCard};
@@ -13,13 +15,13 @@ type Key = (u16, FeeChannel, Direction, NumberType);
 /// Fee spans per key, sorted by start: `(from, until, amount)`, `until` exclusive.
 #[derive(Debug, Clone, Default)]
 pub struct FeeIndex {
-    spans: HashMap<Key, Vec<(Instant, Instant, Decimal)>>,
+    spans: FxHashMap<Key, Vec<(Instant, Instant, Decimal)>>,
 }
 
 impl FeeIndex {
     /// Build from a validated card; `carrier_ids` gives each carrier its index.
     pub fn build(card: &RateCard, carrier_index: &HashMap<String, u16>) -> FeeIndex {
-        let mut spans: HashMap<Key, Vec<(Instant, Instant, Decimal)>> = HashMap::new();
+        let mut spans: FxHashMap<Key, Vec<(Instant, Instant, Decimal)>> = FxHashMap::default();
         for e in &card.carrier_fees.schedule {
             let Some(&c) = carrier_index.get(&e.carrier) else {
                 continue;

@@ -3,6 +3,7 @@
 //! The core is plain Rust with no WebAssembly types; `wasm` (compiled for `wasm32` only) is the
 //! one thin binding module that exposes it to JavaScript.
 
+pub mod account;
 pub mod error;
 pub mod fees;
 pub mod input;

@@ -4,6 +4,8 @@ mod pricing;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -179,7 +181,7 @@ pub struct Charge {
 /// Units already used per pricing slot and period (for tiers and allowances).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Counters {
-    used: HashMap<(u32, i64), Decimal>,
+    used: FxHashMap<(u32, i64), Decimal>,
     /// The entry the last rating touched and its value before, so refused usage can be undone.
     last: Option<((u32, i64), Decimal)>,
 }
@@ -195,8 +197,18 @@ impl Counters {
     /// Undo the counter change of the last `rate_with` (usage that was refused is not consumed).
     pub fn undo_last(&mut self) {
         if let Some((k, v)) = self.last.take() {
-            self.used.insert(k, v);
+            // A counter that did not exist before is removed, not left at zero.
+            if v.is_zero() {
+                self.used.remove(&k);
+            } else {
+                self.used.insert(k, v);
+            }
         }
+    }
+    /// Keep the last `rate_with` for good: a later `undo_last` will not undo it (call it once
+    /// usage is accepted, so that an event that fails validation cannot undo the one before).
+    pub fn commit(&mut self) {
+        self.last = None;
     }
     /// Drop counters of periods before `period` (they can no longer be used).
     pub fn forget_before(&mut self, period: i64) {
@@ -370,7 +382,7 @@ impl RatingEngine {
         let mut counters = Counters::new();
         let (svc, slot) = self.slot(ev)?;
         for (id, used) in &ctx.used {
-            let Some(&i) = self.service_index.get(id) else {
+            let Some(i) = self.find_service(id) else {
                 return Err(Error::new(
                     C::UnknownService,
                     format!("used.{id}"),
@@ -435,7 +447,7 @@ impl RatingEngine {
             let core = self
                 .rate_into(ev, at, &mut counters, period, &mut lines)
                 .map_err(|e| e.at(&at_path()))?;
-            acc.add(&core, &lines).map_err(|e| e.at(&at_path()))?;
+            acc.add(&core, &self.carriers).map_err(|e| e.at(&at_path()))?;
             match opts.charges {
                 ChargeDetail::Full => full.push(core.into_charge(lines.clone())),
                 ChargeDetail::Totals => totals.push(Dec(core.total)),
@@ -450,8 +462,25 @@ impl RatingEngine {
         Ok(acc.finish(charges))
     }
 
+    /// Services and carriers are few: a scan beats hashing the name for every event.
+    fn find_service(&self, name: &str) -> Option<u32> {
+        if self.services.len() <= 16 {
+            self.services.iter().position(|s| &*s.id == name).map(|i| i as u32)
+        } else {
+            self.service_index.get(name).copied()
+        }
+    }
+
+    fn find_carrier(&self, name: &str) -> Option<u16> {
+        if self.carriers.len() <= 16 {
+            self.carriers.iter().position(|c| &**c == name).map(|i| i as u16)
+        } else {
+            self.carrier_index.get(name).copied()
+        }
+    }
+
     fn slot(&self, ev: &UsageEvent<'_>) -> Result<(u32, u32), Error> {
-        let Some(&i) = self.service_index.get(ev.service.as_ref()) else {
+        let Some(i) = self.find_service(&ev.service) else {
             let known: Vec<&str> = self.card.services.keys().map(|s| s.as_str()).collect();
             return Err(Error::new(
                 C::UnknownService,
@@ -642,8 +671,9 @@ impl RatingEngine {
         }
 
         let mut fees = Decimal::ZERO;
+        let mut fee_carrier = None;
         if let (Some(channel), Some(carrier)) = (fee_channel, &ev.carrier) {
-            let Some(&ci) = self.carrier_index.get(carrier.as_ref()) else {
+            let Some(ci) = self.find_carrier(carrier) else {
                 let known: Vec<&str> = self.carriers.iter().map(|c| c.as_ref()).collect();
                 return Err(Error::new(
                     C::UnknownCarrier,
@@ -657,6 +687,7 @@ impl RatingEngine {
             let nt = ev.number_type.unwrap_or(self.card.default_number_type);
             if let Some(per_unit) = self.fees.lookup(ci, channel, ev.direction, nt, at) {
                 fees = mul(per_unit, quantity, "carrier")?;
+                fee_carrier = Some(ci);
                 lines.push(Line {
                     kind: LineKind::CarrierFee,
                     quantity: Some(quantity.into()),
@@ -672,6 +703,8 @@ impl RatingEngine {
         let total = add(usage, fees, "")?;
         Ok(Core {
             service: s.id.clone(),
+            service_index: i,
+            fee_carrier,
             kind,
             direction: ev.direction,
             units,
@@ -755,6 +788,9 @@ pub fn billable_seconds(duration: Decimal, b: VoiceBilling) -> Result<Decimal, E
 
 struct Core {
     service: Arc<str>,
+    service_index: u32,
+    /// The carrier whose pass-through fee the charge includes.
+    fee_carrier: Option<u16>,
     kind: ServiceKind,
     direction: Direction,
     units: Units,
@@ -778,43 +814,47 @@ impl Core {
     }
 }
 
+/// Running batch totals, indexed by service and carrier number (no hashing per event).
 #[derive(Default)]
 struct Acc {
     count: u64,
     usage: Decimal,
     fees: Decimal,
     total: Decimal,
-    by_service: HashMap<Arc<str>, ServiceTotal>,
-    by_carrier: HashMap<Arc<str>, CarrierTotal>,
+    by_service: Vec<Option<(Arc<str>, ServiceTotal)>>,
+    by_carrier: Vec<Option<(Arc<str>, CarrierTotal)>>,
+}
+
+fn slot_of<'a, T: Default>(v: &'a mut Vec<Option<(Arc<str>, T)>>, i: usize, name: &Arc<str>) -> Option<&'a mut T> {
+    if v.len() <= i {
+        v.resize_with(i + 1, || None);
+    }
+    let cell = v.get_mut(i)?;
+    Some(&mut cell.get_or_insert_with(|| (name.clone(), T::default())).1)
 }
 
 impl Acc {
-    fn add(&mut self, c: &Core, lines: &[Line]) -> Result<(), Error> {
+    fn add(&mut self, c: &Core, carriers: &[Arc<str>]) -> Result<(), Error> {
         self.count += 1;
         self.usage = add(self.usage, c.usage, "")?;
         self.fees = add(self.fees, c.fees, "")?;
         self.total = add(self.total, c.total, "")?;
-        let st = self
-            .by_service
-            .entry(c.service.clone())
-            .or_insert_with(|| ServiceTotal {
-                unit: c.units.unit.to_string(),
-                ..ServiceTotal::default()
-            });
-        st.events += 1;
-        st.quantity = Dec(add(st.quantity.0, c.units.quantity.0, "")?);
-        st.usage = Dec(add(st.usage.0, c.usage, "")?);
-        st.carrier_fees = Dec(add(st.carrier_fees.0, c.fees, "")?);
-        st.total = Dec(add(st.total.0, c.total, "")?);
-        for l in lines.iter().filter(|l| l.kind == LineKind::CarrierFee) {
-            if let Some(carrier) = &l.carrier {
-                let ct = self.by_carrier.entry(carrier.clone()).or_default();
-                ct.units = Dec(add(
-                    ct.units.0,
-                    l.quantity.map(|q| q.0).unwrap_or_default(),
-                    "",
-                )?);
-                ct.amount = Dec(add(ct.amount.0, l.amount.0, "")?);
+        if let Some(st) = slot_of(&mut self.by_service, c.service_index as usize, &c.service) {
+            if st.events == 0 {
+                st.unit = c.units.unit.to_string();
+            }
+            st.events += 1;
+            st.quantity = Dec(add(st.quantity.0, c.units.quantity.0, "")?);
+            st.usage = Dec(add(st.usage.0, c.usage, "")?);
+            st.carrier_fees = Dec(add(st.carrier_fees.0, c.fees, "")?);
+            st.total = Dec(add(st.total.0, c.total, "")?);
+        }
+        if let Some(ci) = c.fee_carrier {
+            if let Some(name) = carriers.get(ci as usize) {
+                if let Some(ct) = slot_of(&mut self.by_carrier, ci as usize, name) {
+                    ct.units = Dec(add(ct.units.0, c.units.quantity.0, "")?);
+                    ct.amount = Dec(add(ct.amount.0, c.fees, "")?);
+                }
             }
         }
         Ok(())
@@ -826,16 +866,8 @@ impl Acc {
             usage: Dec(self.usage),
             carrier_fees: Dec(self.fees),
             total: Dec(self.total),
-            by_service: self
-                .by_service
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
-            by_carrier: self
-                .by_carrier
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
+            by_service: self.by_service.into_iter().flatten().map(|(k, v)| (k.to_string(), v)).collect(),
+            by_carrier: self.by_carrier.into_iter().flatten().map(|(k, v)| (k.to_string(), v)).collect(),
             charges,
         }
     }

@@ -1,0 +1,96 @@
+// `make bench`, the Node half: package size, rateBatch throughput in WASM, segmentMessage against
+// sms-segments-calculator, and a plain-JS baseline (sms-segments-calculator + decimal.js).
+// Native figures come from `cargo bench --bench native`, which writes target/bench/native.json.
+import { readFileSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { SegmentedMessage } from 'sms-segments-calculator';
+import Decimal from 'decimal.js';
+import { root, corpusFile } from './corpus.mjs';
+import { RatingEngine, segmentMessage, defaultRateCard } from '../pkg/node.js';
+
+const rows = [];
+const row = (name, value, target = '', ok = '') => rows.push({ name, value, target, ok });
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+
+// 1. Size: the .wasm and the JS glue a page loads, gzipped.
+const files = ['creditcast_wasm_bg.wasm', 'creditcast_wasm.js', 'index.js', 'errors.js'];
+const gz = files.reduce((a, f) => a + gzipSync(readFileSync(join(root, 'pkg', f)), { level: 9 }).length, 0);
+row('package size, .wasm + JS glue, gzipped', `${(gz / 1024).toFixed(1)} KB`, '≤ 100 KB', gz <= 100 * 1024 ? 'yes' : 'NO');
+
+// 2. rateBatch in WASM on 1,000,000 SMS events.
+const events = JSON.parse(readFileSync(corpusFile, 'utf8'));
+const engine = new RatingEngine();
+function best(fn, runs = 3) {
+  let t = Infinity;
+  let out;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    out = fn();
+    t = Math.min(t, performance.now() - t0);
+  }
+  return [t, out];
+}
+engine.rateBatch(events.slice(0, 10_000), { charges: 'totals' }); // warm up
+const [tTotals, batch] = best(() => engine.rateBatch(events, { charges: 'totals' }));
+const wasmRate = events.length / (tTotals / 1000);
+row(`rateBatch, WASM in Node, ${fmt(events.length)} SMS events (per-event totals)`, `${fmt(wasmRate)} events/s (${tTotals.toFixed(0)} ms)`, '≥ 1,000,000/s', wasmRate >= 1e6 ? 'yes' : 'NO');
+const [tFull] = best(() => engine.rateBatch(events, { charges: 'full' }), 1);
+row('rateBatch, WASM, same events with full per-event charges', `${fmt(events.length / (tFull / 1000))} events/s`);
+
+// 3. Native figures (written by the cargo bench).
+const nativeFile = join(root, 'target', 'bench', 'native.json');
+if (existsSync(nativeFile)) {
+  const native = JSON.parse(readFileSync(nativeFile, 'utf8'));
+  row('rateBatch, native Rust, same events (per-event totals)', `${fmt(native.rateBatchEventsPerSec)} events/s`);
+  row('rateBatch, native Rust, from JSON text (parse + rate)', `${fmt(native.rateBatchJsonEventsPerSec)} events/s`);
+  const ratio = native.rateBatchEventsPerSec / wasmRate;
+  row('ratio WASM/native time (vs native on parsed events)', ratio.toFixed(2), '≤ 2', ratio <= 2 ? 'yes' : 'NO');
+  const ratioJson = native.rateBatchJsonEventsPerSec / wasmRate;
+  row('ratio WASM/native time (both from the same JSON-shaped input)', ratioJson.toFixed(2), '≤ 2', ratioJson <= 2 ? 'yes' : 'NO');
+  if (native.simulateEventsPerSec) row('simulate, native, 1 year × 10,000 SMS/day', `${fmt(native.simulateEventsPerSec)} events/s`);
+} else {
+  row('native figures', 'missing: run `cargo bench --bench native` first');
+}
+
+// 4. segmentMessage against sms-segments-calculator on the same texts.
+const texts = events.slice(0, 20_000).map((e) => e.text);
+const [tRef] = best(() => { for (const t of texts) new SegmentedMessage(t).segmentsCount; }, 1);
+const [tOurs] = best(() => { for (const t of texts) segmentMessage(t).segments; });
+const speedup = tRef / tOurs;
+row(`segmentMessage, ${fmt(texts.length)} messages`, `${(tOurs * 1000 / texts.length).toFixed(2)} µs/message`);
+row('sms-segments-calculator, same messages', `${(tRef * 1000 / texts.length).toFixed(1)} µs/message`);
+row('segmentMessage speed-up over sms-segments-calculator', `${speedup.toFixed(0)}×`, '≥ 300×', speedup >= 300 ? 'yes' : 'NO');
+
+// 5. Plain-JS baseline: what a frontend team would write without this package.
+const card = defaultRateCard();
+const price = new Decimal(card.services.sms.pricing.unitPrice);
+const fees = new Map();
+for (const f of card.carrierFees.schedule) {
+  if (f.channel === 'sms' && f.numberType === '10dlc' && !f.until && f.direction !== 'inbound') fees.set(f.carrier, new Decimal(f.amount));
+}
+const baseline = (evs) => {
+  let total = new Decimal(0);
+  const perEvent = new Array(evs.length);
+  for (let i = 0; i < evs.length; i++) {
+    const e = evs[i];
+    const segs = new SegmentedMessage(e.text).segmentsCount;
+    const c = price.mul(segs).plus((fees.get(e.carrier) ?? new Decimal(0)).mul(segs));
+    perEvent[i] = c.toString();
+    total = total.plus(c);
+  }
+  return total.toString();
+};
+const sample = events.slice(0, 20_000);
+const [tBase, baseTotal] = best(() => baseline(sample), 1);
+const baseRate = sample.length / (tBase / 1000);
+const ours = engine.rateBatch(sample, { charges: 'totals' }).total;
+row(`plain JS (sms-segments-calculator + decimal.js), ${fmt(sample.length)} events`, `${fmt(baseRate)} events/s (total ${baseTotal}, ours ${ours})`);
+row('rateBatch speed-up over the plain-JS baseline', `${(wasmRate / baseRate).toFixed(0)}×`);
+
+const w = Math.max(...rows.map((r) => r.name.length));
+console.log('\ncreditcast benchmark (Node ' + process.version + ')\n');
+console.log(`${'figure'.padEnd(w)}  ${'value'.padEnd(44)}  ${'target'.padEnd(14)}  met`);
+for (const r of rows) console.log(`${r.name.padEnd(w)}  ${String(r.value).padEnd(44)}  ${r.target.padEnd(14)}  ${r.ok}`);
+if (batch.count !== events.length) throw new Error('bench: batch count mismatch');

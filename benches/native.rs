@@ -1,0 +1,55 @@
+//! `make bench`, the native half: the same figures as the Node benchmark, measured in native
+//! Rust on the same corpus (target/bench/events.json, written by bench/corpus.mjs). Writes
+//! target/bench/native.json for the Node script's table.
+
+use std::time::Instant;
+
+use creditcast::rating::{BatchOptions, ChargeDetail};
+use creditcast::{RateCard, RatingEngine, UsageEvent};
+
+fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut best = f64::INFINITY;
+    let mut out = None;
+    for _ in 0..runs {
+        let t0 = Instant::now();
+        let v = f();
+        best = best.min(t0.elapsed().as_secs_f64());
+        out = Some(v);
+    }
+    (best, out.expect("at least one run"))
+}
+
+fn main() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let path = format!("{root}/target/bench/events.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e}; run `node bench/corpus.mjs` first"));
+    let engine = RatingEngine::new(RateCard::default_card()).expect("default card");
+    let opts = BatchOptions { charges: ChargeDetail::Totals };
+
+    let events: Vec<UsageEvent> = creditcast::input::from_json(&text).expect("corpus parses");
+    let n = events.len() as f64;
+    let (t, r) = best(3, || engine.rate_batch(&events, opts).expect("rates"));
+    let rate = n / t;
+    println!("native rate_batch: {} events in {:.0} ms = {:.0} events/s (total {})", events.len(), t * 1e3, rate, r.total);
+
+    let (tj, _) = best(3, || {
+        let evs: Vec<UsageEvent> = creditcast::input::from_json(&text).expect("corpus parses");
+        engine.rate_batch(&evs, opts).expect("rates")
+    });
+    let rate_json = n / tj;
+    println!("native parse + rate_batch: {:.0} ms = {:.0} events/s", tj * 1e3, rate_json);
+
+    let texts: Vec<&str> = events.iter().filter_map(|e| e.text.as_deref()).collect();
+    let so = creditcast::segments::SegmentOptions::default();
+    let (ts, _) = best(3, || {
+        texts.iter().map(|t| creditcast::segments::count_segments(t, &so).map(|c| c.segments).unwrap_or(0) as u64).sum::<u64>()
+    });
+    println!("native count_segments: {:.0} messages/s", texts.len() as f64 / ts);
+
+    let json = format!(
+        "{{\"rateBatchEventsPerSec\":{rate:.0},\"rateBatchJsonEventsPerSec\":{rate_json:.0},\"countSegmentsPerSec\":{:.0}}}",
+        texts.len() as f64 / ts
+    );
+    std::fs::write(format!("{root}/target/bench/native.json"), json).expect("write native.json");
+}
