@@ -25,27 +25,49 @@ fn main() {
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{path}: {e}; run `node bench/corpus.mjs` first"));
     let engine = RatingEngine::new(RateCard::default_card()).expect("default card");
-    let opts = BatchOptions { charges: ChargeDetail::Totals };
+    let opts = BatchOptions {
+        charges: ChargeDetail::Totals,
+    };
 
     let events: Vec<UsageEvent> = creditcast::input::from_json(&text).expect("corpus parses");
     let n = events.len() as f64;
     let (t, r) = best(3, || engine.rate_batch(&events, opts).expect("rates"));
     let rate = n / t;
-    println!("native rate_batch: {} events in {:.0} ms = {:.0} events/s (total {})", events.len(), t * 1e3, rate, r.total);
+    println!(
+        "native rate_batch: {} events in {:.0} ms = {:.0} events/s (total {})",
+        events.len(),
+        t * 1e3,
+        rate,
+        r.total
+    );
 
     let (tj, _) = best(3, || {
         let evs: Vec<UsageEvent> = creditcast::input::from_json(&text).expect("corpus parses");
         engine.rate_batch(&evs, opts).expect("rates")
     });
     let rate_json = n / tj;
-    println!("native parse + rate_batch: {:.0} ms = {:.0} events/s", tj * 1e3, rate_json);
+    println!(
+        "native parse + rate_batch: {:.0} ms = {:.0} events/s",
+        tj * 1e3,
+        rate_json
+    );
 
     let texts: Vec<&str> = events.iter().filter_map(|e| e.text.as_deref()).collect();
     let so = creditcast::segments::SegmentOptions::default();
     let (ts, _) = best(3, || {
-        texts.iter().map(|t| creditcast::segments::count_segments(t, &so).map(|c| c.segments).unwrap_or(0) as u64).sum::<u64>()
+        texts
+            .iter()
+            .map(|t| {
+                creditcast::segments::count_segments(t, &so)
+                    .map(|c| c.segments)
+                    .unwrap_or(0) as u64
+            })
+            .sum::<u64>()
     });
-    println!("native count_segments: {:.0} messages/s", texts.len() as f64 / ts);
+    println!(
+        "native count_segments: {:.0} messages/s",
+        texts.len() as f64 / ts
+    );
 
     let json = format!(
         "{{\"rateBatchEventsPerSec\":{rate:.0},\"rateBatchJsonEventsPerSec\":{rate_json:.0},\"countSegmentsPerSec\":{:.0}}}",

@@ -192,6 +192,23 @@ fn backticked(msg: &str, prefix: &str) -> Option<String> {
     Some(rest[..end].to_string())
 }
 
+/// For optional input fields: absent means "not given", but an explicit `null` is an error. JSON
+/// turns JS `NaN`, `Infinity` and `undefined`-in-arrays into `null`, so accepting `null` as
+/// "absent" would silently drop a bad number.
+pub fn non_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    match Option::<T>::deserialize(d)? {
+        Some(v) => Ok(Some(v)),
+        None => Err(serde::de::Error::custom(crate::money::tagged(
+            ErrorCode::InvalidNumber,
+            "null is not allowed here (a JS NaN or Infinity becomes null in JSON); omit the field or give a value",
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,22 +254,5 @@ mod tests {
 
         let e = from_json::<Card>("{").unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput);
-    }
-}
-
-/// For optional input fields: absent means "not given", but an explicit `null` is an error. JSON
-/// turns JS `NaN`, `Infinity` and `undefined`-in-arrays into `null`, so accepting `null` as
-/// "absent" would silently drop a bad number.
-pub fn non_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    match Option::<T>::deserialize(d)? {
-        Some(v) => Ok(Some(v)),
-        None => Err(serde::de::Error::custom(crate::money::tagged(
-            ErrorCode::InvalidNumber,
-            "null is not allowed here (a JS NaN or Infinity becomes null in JSON); omit the field or give a value",
-        ))),
     }
 }

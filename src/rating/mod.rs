@@ -447,7 +447,8 @@ impl RatingEngine {
             let core = self
                 .rate_into(ev, at, &mut counters, period, &mut lines)
                 .map_err(|e| e.at(&at_path()))?;
-            acc.add(&core, &self.carriers).map_err(|e| e.at(&at_path()))?;
+            acc.add(&core, &self.carriers)
+                .map_err(|e| e.at(&at_path()))?;
             match opts.charges {
                 ChargeDetail::Full => full.push(core.into_charge(lines.clone())),
                 ChargeDetail::Totals => totals.push(Dec(core.total)),
@@ -465,7 +466,10 @@ impl RatingEngine {
     /// Services and carriers are few: a scan beats hashing the name for every event.
     fn find_service(&self, name: &str) -> Option<u32> {
         if self.services.len() <= 16 {
-            self.services.iter().position(|s| &*s.id == name).map(|i| i as u32)
+            self.services
+                .iter()
+                .position(|s| &*s.id == name)
+                .map(|i| i as u32)
         } else {
             self.service_index.get(name).copied()
         }
@@ -473,7 +477,10 @@ impl RatingEngine {
 
     fn find_carrier(&self, name: &str) -> Option<u16> {
         if self.carriers.len() <= 16 {
-            self.carriers.iter().position(|c| &**c == name).map(|i| i as u16)
+            self.carriers
+                .iter()
+                .position(|c| &**c == name)
+                .map(|i| i as u16)
         } else {
             self.carrier_index.get(name).copied()
         }
@@ -825,7 +832,11 @@ struct Acc {
     by_carrier: Vec<Option<(Arc<str>, CarrierTotal)>>,
 }
 
-fn slot_of<'a, T: Default>(v: &'a mut Vec<Option<(Arc<str>, T)>>, i: usize, name: &Arc<str>) -> Option<&'a mut T> {
+fn slot_of<'a, T: Default>(
+    v: &'a mut Vec<Option<(Arc<str>, T)>>,
+    i: usize,
+    name: &Arc<str>,
+) -> Option<&'a mut T> {
     if v.len() <= i {
         v.resize_with(i + 1, || None);
     }
@@ -866,8 +877,18 @@ impl Acc {
             usage: Dec(self.usage),
             carrier_fees: Dec(self.fees),
             total: Dec(self.total),
-            by_service: self.by_service.into_iter().flatten().map(|(k, v)| (k.to_string(), v)).collect(),
-            by_carrier: self.by_carrier.into_iter().flatten().map(|(k, v)| (k.to_string(), v)).collect(),
+            by_service: self
+                .by_service
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            by_carrier: self
+                .by_carrier
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
             charges,
         }
     }
