@@ -136,11 +136,10 @@ fn event_from(v: JsValue) -> Result<UsageEvent<'static>, Error> {
     input::from_json::<UsageEvent<'_>>(&text).map(UsageEvent::into_owned)
 }
 
-fn opt<T: DeserializeOwned + Default>(v: JsValue) -> Result<T, Error> {
-    if v.is_undefined() || v.is_null() {
-        Ok(T::default())
-    } else {
-        from_js(v)
+fn opt<T: DeserializeOwned + Default>(v: Option<JsValue>) -> Result<T, Error> {
+    match v {
+        Some(v) if !v.is_undefined() && !v.is_null() => from_js(v),
+        _ => Ok(T::default()),
     }
 }
 
@@ -156,11 +155,18 @@ fn card_from(v: JsValue) -> Result<CoreEngine, JsValue> {
 #[wasm_bindgen(js_name = segmentMessage, unchecked_return_type = "SegmentedMessage")]
 pub fn segment_message_js(
     text: &str,
-    #[wasm_bindgen(unchecked_param_type = "SegmentOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SegmentOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let opts: SegmentOptions = opt(options).map_err(|e| throw(e.at("options")))?;
     let m = segment_message(text, &opts).map_err(throw)?;
     to_js(&m)
+}
+
+/// `segmentMessage` without options, packed for the JS entry (see `SegmentedMessage::packed`).
+#[wasm_bindgen(js_name = "__segmentPacked")]
+pub fn segment_packed(text: &str) -> Result<Vec<u32>, JsValue> {
+    let m = segment_message(text, &SegmentOptions::default()).map_err(throw)?;
+    Ok(m.packed())
 }
 
 /// The embedded example US rate card.
@@ -208,7 +214,7 @@ impl RatingEngine {
     pub fn rate(
         &self,
         #[wasm_bindgen(unchecked_param_type = "UsageEvent")] event: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RateContext | undefined")] context: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RateContext")] context: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let ev = event_from(event).map_err(throw)?;
         let ctx: RateContext = opt(context).map_err(|e| throw(e.at("context")))?;
@@ -222,7 +228,7 @@ impl RatingEngine {
     pub fn rate_batch(
         &self,
         #[wasm_bindgen(unchecked_param_type = "UsageEvent[]")] events: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "BatchOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "BatchOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let opts: BatchOptions = opt(options).map_err(|e| throw(e.at("options")))?;
         let text = stringify(&events).map_err(throw)?;

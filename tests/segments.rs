@@ -407,7 +407,7 @@ fn serializes_in_camel_case() {
         serde_json::json!({
             "encoding": "GSM-7", "segments": 1, "units": 2, "perSegmentUnits": [2],
             "perSegmentText": ["hi"], "unitsLeftInLastSegment": 158, "nonGsmCharacters": [],
-            "smartEncoding": null, "text": "hi"
+            "text": "hi"
         })
     );
     let smart = SegmentOptions {
@@ -554,6 +554,18 @@ proptest! {
         if m.encoding == Encoding::Gsm7 {
             prop_assert!(m.text.chars().all(|c| creditcast::segments::gsm7_septets(c) > 0));
         }
+        // The characters that forced UCS-2: every non-GSM cluster, once, in first-seen order.
+        let mut naive: Vec<String> = Vec::new();
+        if m.encoding == Encoding::Ucs2 {
+            for g in m.text.graphemes(true) {
+                let mut cs = g.chars();
+                let gsm = g == "\r\n" || matches!((cs.next(), cs.next()), (Some(c), None) if creditcast::segments::gsm7_septets(c) > 0);
+                if !gsm && !naive.iter().any(|n| n == g) {
+                    naive.push(g.to_string());
+                }
+            }
+        }
+        prop_assert_eq!(&m.non_gsm_characters, &naive);
         // Every cut is a cluster boundary, between CR and LF, or inside a cluster too long for a part.
         let mut cut = 0;
         for t in &m.per_segment_text[..m.per_segment_text.len() - 1] {

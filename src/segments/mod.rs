@@ -135,9 +135,42 @@ pub struct SegmentedMessage {
     /// Distinct characters or grapheme clusters that made the message UCS-2, in first-seen order.
     pub non_gsm_characters: Vec<String>,
     /// Present only when smart encoding was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub smart_encoding: Option<SmartEncodingReport>,
     /// The text actually billed, after smart encoding and trimming.
     pub text: String,
+}
+
+impl SegmentedMessage {
+    /// The compact form the JS entry unpacks (no strings cross the boundary; the caller already
+    /// has the text): `[encoding (0 GSM-7, 1 UCS-2), segments, units, unitsLeftInLastSegment,
+    /// nonGsmCount, perSegmentUnits…, perSegmentUtf16Length…, (nonGsmUtf16Start, utf16Length)…]`.
+    /// Only meaningful when the billed text is the input text (no smart encoding, no trimming).
+    pub fn packed(&self) -> Vec<u32> {
+        let n = self.per_segment_units.len();
+        let mut out = Vec::with_capacity(5 + 2 * n + 2 * self.non_gsm_characters.len());
+        out.push(match self.encoding {
+            Encoding::Gsm7 => 0,
+            Encoding::Ucs2 => 1,
+        });
+        out.push(self.segments);
+        out.push(self.units);
+        out.push(self.units_left_in_last_segment);
+        out.push(self.non_gsm_characters.len() as u32);
+        out.extend_from_slice(&self.per_segment_units);
+        out.extend(
+            self.per_segment_text
+                .iter()
+                .map(|t| t.encode_utf16().count() as u32),
+        );
+        for c in &self.non_gsm_characters {
+            let at = self.text.find(c.as_str()).unwrap_or(0);
+            let start = self.text.get(..at).map_or(0, |p| p.encode_utf16().count());
+            out.push(start as u32);
+            out.push(c.encode_utf16().count() as u32);
+        }
+        out
+    }
 }
 
 /// What smart encoding changed, and what it saved.
@@ -472,16 +505,49 @@ fn not_gsm7(text: &str, at: usize) -> Error {
 
 /// Distinct clusters that are not a single GSM-7 character, in first-seen order. CR LF is one
 /// cluster in UAX #29 but two GSM-7 characters.
+/// The distinct clusters that are not GSM-7, in first-seen order.
+///
+/// Only the clusters around non-GSM characters are segmented: most of a message is plain GSM
+/// text. A cluster holding a non-GSM character starts at that character or at the GSM character
+/// just before it (a base letter taking a combining mark, ZWJ or variation selector): two GSM
+/// characters never join (CR LF is GSM and skipped), and a cluster never continues past a CR or
+/// LF. Every cluster is read from a known boundary, so runs of flags stay linear.
 fn non_gsm_clusters(text: &str) -> Vec<String> {
-    let mut seen = HashSet::new();
+    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     let mut out = Vec::new();
-    for g in text.graphemes(true) {
-        let mut chars = g.chars();
-        let is_gsm = g == "\r\n"
-            || matches!((chars.next(), chars.next()), (Some(c), None) if gsm::is_gsm7(c));
-        if !is_gsm && seen.insert(g) {
+    let mut i = 0;
+    let mut boundary = 0;
+    while let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
+        if gsm::is_gsm7(c) {
+            i += c.len_utf8();
+            continue;
+        }
+        let start = if i == boundary {
+            i
+        } else {
+            match text
+                .get(..i)
+                .and_then(|head| head.char_indices().next_back())
+            {
+                Some((_, '\r' | '\n')) | None => i,
+                Some((p, _)) => {
+                    let first = text.get(p..).and_then(|t| t.graphemes(true).next());
+                    if first.is_some_and(|g| g.len() > i - p) {
+                        p
+                    } else {
+                        i
+                    }
+                }
+            }
+        };
+        let Some(g) = text.get(start..).and_then(|t| t.graphemes(true).next()) else {
+            break;
+        };
+        if seen.insert(g) {
             out.push(g.to_string());
         }
+        i = start + g.len();
+        boundary = i;
     }
     out
 }
