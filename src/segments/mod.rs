@@ -21,7 +21,6 @@ mod smart;
 mod swar;
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use serde::{Deserialize, Deserializer, Serialize};
 use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
