@@ -1,0 +1,406 @@
+//! The engine proper: one event or one clock move at a time, in time order.
+
+use rust_decimal::Decimal;
+
+use super::config::{
+    parse_account_time, positive_payment, validate_auto_recharge, validate_negative_balance,
+    MAX_AMOUNT,
+};
+use super::event::{Action, ScenarioEvent};
+use super::ledger::{Entry, EntryKind, LedgerMode};
+use super::recharge::{day_index, recharge_amount, Attempt, Outcome};
+use super::statement::{invoice, MonthAcc};
+use super::{Account, PaymentMethod, PendingFee, Refusal, RefusalReason};
+use crate::error::{Error, ErrorCode as C};
+use crate::money::{add, sub, Dec};
+use crate::rating::{Charge, RatingEngine};
+use crate::time::{format_instant, month_index, month_start, Instant, HOUR};
+
+impl Account {
+    /// Apply one event. Everything that can be refused is checked before anything changes; the
+    /// only change made before a late error is the rating counter, which is undone.
+    pub(crate) fn step(
+        &mut self,
+        engine: &RatingEngine,
+        ev: &ScenarioEvent<'_>,
+    ) -> Result<(), Error> {
+        let at = parse_account_time(&ev.at, self.s.offset)
+            .map_err(|m| Error::new(C::InvalidDate, "at", m))?;
+        self.check_order(at, "at")?;
+        let scale = Some(self.rounding.statement.scale);
+        match ev.action()? {
+            Action::Usage(u) => {
+                let period = self.s.period_of_month(self.month_of(at));
+                let charge = match engine.rate_with(&u, Some(at), &mut self.counters, period) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        // Errors found after the counter moved (an unknown carrier) leave it moved:
+                        // put it back exactly (`commit` after each accepted usage makes this safe).
+                        self.counters.undo_last();
+                        return Err(e);
+                    }
+                };
+                if charge.total.0 > MAX_AMOUNT {
+                    self.counters.undo_last();
+                    return Err(Error::new(
+                        C::OutOfRange,
+                        "",
+                        format!("this event would charge {}; the most one event may charge is {MAX_AMOUNT}", charge.total),
+                    ));
+                }
+                self.advance(at)?;
+                self.usage(engine, at, &charge)?;
+            }
+            Action::Purchase(amount) => {
+                positive_payment(amount, "amount", scale)?;
+                self.advance(at)?;
+                self.purchase(at, amount)?;
+            }
+            Action::PaymentWillFail => {
+                self.advance(at)?;
+                self.pending_failures = self.pending_failures.saturating_add(1);
+                self.current.touched = true;
+            }
+            Action::PaymentMethodFixed => {
+                self.advance(at)?;
+                self.config.payment_method = PaymentMethod::Ok;
+                self.pending_failures = 0;
+                self.current.touched = true;
+                self.maybe_recharge(at, Some(self.events_applied))?;
+            }
+            Action::SetAutoRecharge(a) => {
+                let rule = validate_auto_recharge(a, self.s.floor, self.s.postpaid, scale)
+                    .map_err(|e| e.at("autoRecharge"))?;
+                self.advance(at)?;
+                self.config.auto_recharge = Some(a.clone());
+                self.s.recharge = rule;
+                self.current.touched = true;
+                self.maybe_recharge(at, Some(self.events_applied))?;
+            }
+            Action::SetNegativeBalance(nb) => {
+                let floor = validate_negative_balance(Some(nb), self.s.postpaid)
+                    .map_err(|e| e.at("negativeBalance"))?;
+                let threshold = self.config.auto_recharge.as_ref().and_then(|a| a.threshold);
+                if let (Some(t), Some(f)) = (threshold, floor) {
+                    if t.0 < f {
+                        let field = if nb.allowed {
+                            "negativeBalance.limit"
+                        } else {
+                            "negativeBalance.allowed"
+                        };
+                        return Err(Error::new(
+                            C::InvalidSettings,
+                            field,
+                            format!(
+                                "the auto-recharge threshold {t} would be below the lowest balance allowed ({})",
+                                f.normalize()
+                            ),
+                        ));
+                    }
+                }
+                self.advance(at)?;
+                self.config.negative_balance = Some(nb.clone());
+                self.s.floor = floor;
+                self.current.touched = true;
+            }
+        }
+        self.events_applied += 1;
+        Ok(())
+    }
+
+    pub(super) fn check_order(&self, t: Instant, path: &str) -> Result<(), Error> {
+        if t < self.s.start {
+            return Err(Error::new(
+                C::OutOfOrder,
+                path,
+                format!(
+                    "{} is before the plan start {}",
+                    format_instant(t),
+                    format_instant(self.s.start)
+                ),
+            ));
+        }
+        if t < self.now {
+            return Err(Error::new(
+                C::OutOfOrder,
+                path,
+                format!(
+                    "{} is before the account's clock {} (events must be in time order)",
+                    format_instant(t),
+                    format_instant(self.now)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Calendar month (account time zone) of an instant at or after the clock.
+    fn month_of(&self, t: Instant) -> i64 {
+        if t < self.month_end {
+            self.current.month
+        } else {
+            month_index(t, self.s.offset)
+        }
+    }
+
+    /// Run the clock to `t`: month ends and deferred fees in time order (a month end first when
+    /// both fall at the same instant).
+    pub(super) fn advance(&mut self, t: Instant) -> Result<(), Error> {
+        loop {
+            let fee_due = self.pending_fees.front().map(|f| f.due);
+            if self.month_end <= t && fee_due.map_or(true, |d| self.month_end <= d) {
+                self.close_month()?;
+                continue;
+            }
+            match fee_due {
+                Some(d) if d <= t => self.post_deferred_fee()?,
+                _ => break,
+            }
+        }
+        self.now = self.now.max(t);
+        Ok(())
+    }
+
+    /// Month-end settlement: a negative balance becomes an invoice and the balance is reset to 0.
+    fn close_month(&mut self) -> Result<(), Error> {
+        let end = self.month_end;
+        self.now = self.now.max(end);
+        if self.balance.0.is_sign_negative() && !self.balance.0.is_zero() {
+            let amount = -self.balance.0;
+            let inv = invoice(self.current.month, end, amount, self.rounding.invoice)?;
+            self.balance = Dec::ZERO;
+            self.current.settlement = Dec(add(self.current.settlement.0, amount, "")?);
+            self.current.touched = true;
+            self.post(Entry::new(
+                end,
+                EntryKind::Settlement,
+                amount,
+                Decimal::ZERO,
+            ))?;
+            if let Some(c) = &mut self.collect {
+                c.invoices.push(inv.clone());
+            }
+            self.invoices.push(inv);
+        }
+        if self.current.touched {
+            self.statements.push(
+                self.current
+                    .statement(self.balance.0, self.rounding.statement)?,
+            );
+        }
+        let next = self.current.month + 1;
+        let (old_period, new_period) = (
+            self.s.period_of_month(self.current.month),
+            self.s.period_of_month(next),
+        );
+        if new_period != old_period {
+            self.counters.forget_before(new_period);
+        }
+        self.current = MonthAcc::new(next, self.balance.0, false);
+        self.month_end = month_start(next + 1, self.s.offset);
+        Ok(())
+    }
+
+    fn post_deferred_fee(&mut self) -> Result<(), Error> {
+        let Some(f) = self.pending_fees.pop_front() else {
+            return Ok(());
+        };
+        self.now = self.now.max(f.due);
+        self.pending_total = sub(self.pending_total, f.amount.0, "")?;
+        self.balance = Dec(sub(self.balance.0, f.amount.0, "")?);
+        self.current.carrier_fees = Dec(add(self.current.carrier_fees.0, f.amount.0, "")?);
+        self.current.touched = true;
+        if self.wants_entries() {
+            self.post(Entry::new(
+                f.due,
+                EntryKind::CarrierFee,
+                -f.amount.0,
+                self.balance.0,
+            ))?;
+        }
+        self.maybe_recharge(f.due, None)
+    }
+
+    fn usage(&mut self, engine: &RatingEngine, at: Instant, charge: &Charge) -> Result<(), Error> {
+        let (usage, fee, total) = (charge.usage.0, charge.carrier_fees.0, charge.total.0);
+        let defer = engine.fee_deferral_hours().filter(|_| !fee.is_zero());
+        // What leaves the balance now (a deferred fee leaves it later).
+        let debit = if defer.is_some() { usage } else { total };
+        let after = sub(self.balance.0, debit, "")?;
+        if let Some(floor) = self.s.floor {
+            if !total.is_zero() {
+                // Pending deferred fees count against the floor, so posting them never crosses it.
+                let lowest = if defer.is_none() && self.pending_total.is_zero() {
+                    after
+                } else {
+                    sub(sub(self.balance.0, self.pending_total, "")?, total, "")?
+                };
+                if lowest < floor {
+                    self.counters.undo_last();
+                    return self.refuse(at, charge, floor);
+                }
+            }
+        }
+        self.counters.commit();
+        self.current.add_usage(&charge.service, usage)?;
+        if self.wants_entries() {
+            let index = Some(self.events_applied);
+            if !usage.is_zero() {
+                let mut e = Entry::new(
+                    at,
+                    EntryKind::Usage,
+                    -usage,
+                    sub(self.balance.0, usage, "")?,
+                );
+                e.service = Some(charge.service.clone());
+                e.event_index = index;
+                self.post(e)?;
+            }
+            if defer.is_none() && !fee.is_zero() {
+                let mut e = Entry::new(at, EntryKind::CarrierFee, -fee, after);
+                e.service = Some(charge.service.clone());
+                e.event_index = index;
+                self.post(e)?;
+            }
+        }
+        self.balance = Dec(after);
+        match defer {
+            Some(h) => self.defer_fee(at, h, fee)?,
+            None if !fee.is_zero() => {
+                self.current.carrier_fees = Dec(add(self.current.carrier_fees.0, fee, "")?);
+            }
+            None => {}
+        }
+        if !debit.is_zero() {
+            self.maybe_recharge(at, Some(self.events_applied))?;
+        }
+        Ok(())
+    }
+
+    /// Deferred fees fall due `hours` later, rounded up to the next whole hour (account time
+    /// zone); fees due in the same hour are aggregated into one entry.
+    fn defer_fee(&mut self, at: Instant, hours: u32, fee: Decimal) -> Result<(), Error> {
+        let off = self.s.offset as i64;
+        let local = at + hours as i64 * HOUR + off;
+        let due = (local + HOUR - 1).div_euclid(HOUR) * HOUR - off;
+        self.pending_total = add(self.pending_total, fee, "")?;
+        match self.pending_fees.back_mut() {
+            Some(last) if last.due == due => last.amount = Dec(add(last.amount.0, fee, "")?),
+            _ => self.pending_fees.push_back(PendingFee {
+                due,
+                amount: Dec(fee),
+            }),
+        }
+        Ok(())
+    }
+
+    fn refuse(&mut self, at: Instant, charge: &Charge, floor: Decimal) -> Result<(), Error> {
+        let r = Refusal {
+            at,
+            event_index: self.events_applied,
+            service: charge.service.clone(),
+            amount: charge.total,
+            balance: self.balance,
+            pending_fees: Dec(self.pending_total),
+            reason: if floor.is_zero() {
+                RefusalReason::InsufficientBalance
+            } else {
+                RefusalReason::CreditLimit
+            },
+        };
+        self.current.refused += 1;
+        self.current.touched = true;
+        if let Some(c) = &mut self.collect {
+            c.refused = Some(r.clone());
+        }
+        self.refused.push(r);
+        Ok(())
+    }
+
+    fn purchase(&mut self, at: Instant, amount: Decimal) -> Result<(), Error> {
+        self.current.touched = true;
+        let mut e = if self.pending_failures > 0 {
+            self.pending_failures -= 1;
+            self.config.payment_method = PaymentMethod::Failed;
+            self.current.purchase_failures += 1;
+            let mut e = Entry::new(at, EntryKind::PurchaseFailed, Decimal::ZERO, self.balance.0);
+            e.attempted = Some(Dec(amount));
+            e
+        } else {
+            self.balance = Dec(add(self.balance.0, amount, "")?);
+            self.current.purchases = Dec(add(self.current.purchases.0, amount, "")?);
+            Entry::new(at, EntryKind::Purchase, amount, self.balance.0)
+        };
+        e.event_index = Some(self.events_applied);
+        self.post(e)
+    }
+
+    /// After a debit (or when auto-recharge is switched on or the payment method fixed): one
+    /// payment attempt if the balance is at or below the threshold and the caps allow. `event` is
+    /// the index of the event that triggered it (none for a deferred fee posting).
+    fn maybe_recharge(&mut self, at: Instant, event: Option<u64>) -> Result<(), Error> {
+        let Some(rule) = self.s.recharge else {
+            return Ok(());
+        };
+        if self.s.postpaid
+            || self.config.payment_method == PaymentMethod::Failed
+            || self.balance.0 > rule.threshold
+        {
+            return Ok(());
+        }
+        let day = day_index(at, self.s.offset);
+        let month = self.current.month;
+        if self.caps.blocked(&rule, day, month).is_some() {
+            return Ok(());
+        }
+        let amount = recharge_amount(&rule, self.balance.0, self.rounding.statement.scale)?;
+        self.attempt_recharge(at, amount, day, month, event)
+    }
+
+    fn attempt_recharge(
+        &mut self,
+        at: Instant,
+        amount: Decimal,
+        day: i64,
+        month: i64,
+        event: Option<u64>,
+    ) -> Result<(), Error> {
+        self.current.touched = true;
+        if self.pending_failures > 0 {
+            self.pending_failures -= 1;
+            self.config.payment_method = PaymentMethod::Failed;
+            self.current.recharge_failures += 1;
+            self.last_attempt = Some(Attempt {
+                at,
+                amount: Dec(amount),
+                outcome: Outcome::Failed,
+            });
+            let mut e = Entry::new(at, EntryKind::RechargeFailed, Decimal::ZERO, self.balance.0);
+            e.attempted = Some(Dec(amount));
+            e.event_index = event;
+            return self.post(e);
+        }
+        self.balance = Dec(add(self.balance.0, amount, "")?);
+        self.current.recharges = Dec(add(self.current.recharges.0, amount, "")?);
+        self.caps.count(day, month);
+        self.last_attempt = Some(Attempt {
+            at,
+            amount: Dec(amount),
+            outcome: Outcome::Succeeded,
+        });
+        let mut e = Entry::new(at, EntryKind::Recharge, amount, self.balance.0);
+        e.event_index = event;
+        self.post(e)
+    }
+
+    fn wants_entries(&self) -> bool {
+        self.collect.is_some() || self.ledger.mode() != LedgerMode::None
+    }
+
+    fn post(&mut self, e: Entry) -> Result<(), Error> {
+        if let Some(c) = &mut self.collect {
+            c.entries.push(e.clone());
+        }
+        self.ledger.push(e, self.s.offset)
+    }
+}

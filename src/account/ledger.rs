@@ -1,0 +1,212 @@
+//! The append-only ledger: every balance change is an entry with the balance after it.
+//!
+//! For long simulations the ledger can merge debits (`"hour"`, `"day"`) or be switched off
+//! (`"none"`); balances, statements and invoices are computed apart from it and stay exact.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::money::{add, Dec};
+use crate::time::{Instant, DAY, HOUR};
+
+/// Instants as RFC 3339 strings in UTC (`2025-01-31T12:00:00Z`).
+pub(crate) mod iso {
+    use serde::{de, Deserialize, Deserializer, Serializer};
+
+    use crate::time::{format_instant, parse_instant, Instant};
+
+    pub fn serialize<S: Serializer>(t: &Instant, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_instant(*t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Instant, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        parse_instant(&s).map_err(de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum EntryKind {
+    /// The price of usage (every line of a charge but carrier fees). Debit.
+    Usage,
+    /// Carrier pass-through fees, at cost: with the usage, or deferred and aggregated per hour. Debit.
+    CarrierFee,
+    /// A manual purchase. Credit.
+    Purchase,
+    /// A manual purchase whose payment failed (amount 0, `attempted` says how much).
+    PurchaseFailed,
+    /// A successful auto-recharge. Credit.
+    Recharge,
+    /// An auto-recharge whose payment failed (amount 0, `attempted` says how much).
+    RechargeFailed,
+    /// Month-end settlement: the negative balance moves to an invoice and the balance becomes 0. Credit.
+    Settlement,
+}
+
+/// One ledger entry. `amount` is signed (credits +, debits −) and `balanceAfter` is the previous
+/// entry's `balanceAfter` plus `amount`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Entry {
+    #[serde(with = "iso")]
+    pub at: Instant,
+    pub kind: EntryKind,
+    pub amount: Dec,
+    pub balance_after: Dec,
+    /// `usage` and immediate `carrierFee` entries: the service. Deferred fees (aggregated over
+    /// services) have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<Arc<str>>,
+    /// The event (0-based, in the order applied) that caused the entry, or that triggered a
+    /// recharge; in merged ledgers, the first one merged. None for deferred fees, settlements and
+    /// recharges triggered by a deferred fee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_index: Option<u64>,
+    /// Failed payments: the amount that was attempted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempted: Option<Dec>,
+    /// Merged ledgers: how many debits this entry stands for, when more than one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+}
+
+impl Entry {
+    pub(crate) fn new(
+        at: Instant,
+        kind: EntryKind,
+        amount: Decimal,
+        balance_after: Decimal,
+    ) -> Entry {
+        Entry {
+            at,
+            kind,
+            amount: Dec(amount),
+            balance_after: Dec(balance_after),
+            service: None,
+            event_index: None,
+            attempted: None,
+            count: None,
+        }
+    }
+
+    fn mergeable(&self) -> bool {
+        matches!(self.kind, EntryKind::Usage | EntryKind::CarrierFee)
+    }
+}
+
+/// How much ledger a simulation keeps (`options.ledger`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum LedgerMode {
+    /// An entry per debit and credit.
+    #[default]
+    Event,
+    /// `usage` / `carrierFee` entries of the same kind and service within one clock hour (account
+    /// time zone) are merged, never across any other entry.
+    Hour,
+    /// As `hour`, per calendar day.
+    Day,
+    /// No ledger; balance, statements, invoices and refusals are still exact.
+    None,
+}
+
+/// A run of mergeable entries in one hour or day bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Group {
+    /// Index of the run's first entry.
+    start: usize,
+    /// Hour or day number (account time zone).
+    bucket: i64,
+    /// Balance before the run.
+    base: Dec,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Ledger {
+    mode: LedgerMode,
+    entries: Vec<Entry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    group: Option<Group>,
+}
+
+impl Ledger {
+    pub fn new(mode: LedgerMode) -> Ledger {
+        Ledger {
+            mode,
+            entries: Vec::new(),
+            group: None,
+        }
+    }
+
+    pub fn mode(&self) -> LedgerMode {
+        self.mode
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn into_entries(self) -> Vec<Entry> {
+        self.entries
+    }
+
+    /// Record an entry (merging it into the current run when the mode says so).
+    pub fn push(&mut self, e: Entry, offset: i32) -> Result<(), Error> {
+        let width = match self.mode {
+            LedgerMode::None => return Ok(()),
+            LedgerMode::Event => {
+                self.entries.push(e);
+                return Ok(());
+            }
+            LedgerMode::Hour => HOUR,
+            LedgerMode::Day => DAY,
+        };
+        if !e.mergeable() {
+            self.group = None;
+            self.entries.push(e);
+            return Ok(());
+        }
+        let bucket = (e.at + offset as i64).div_euclid(width);
+        let group = match self.group {
+            Some(g) if g.bucket == bucket && g.start <= self.entries.len() => g,
+            _ => {
+                let base = e
+                    .balance_after
+                    .0
+                    .checked_sub(e.amount.0)
+                    .ok_or_else(|| Error::overflow(""))?;
+                self.group = Some(Group {
+                    start: self.entries.len(),
+                    bucket,
+                    base: Dec(base),
+                });
+                self.entries.push(e);
+                return Ok(());
+            }
+        };
+        let run = self.entries.get_mut(group.start..).unwrap_or_default();
+        match run
+            .iter_mut()
+            .find(|x| x.kind == e.kind && x.service == e.service)
+        {
+            Some(x) => {
+                x.amount = Dec(add(x.amount.0, e.amount.0, "")?);
+                x.count = Some(x.count.unwrap_or(1).saturating_add(1));
+            }
+            None => self.entries.push(e),
+        }
+        // Entries of the run were reordered by merging: rebuild their running balances.
+        let mut running = group.base.0;
+        for x in self.entries.get_mut(group.start..).unwrap_or_default() {
+            running = add(running, x.amount.0, "")?;
+            x.balance_after = Dec(running);
+        }
+        Ok(())
+    }
+}
