@@ -5,8 +5,9 @@ use serde::{Deserialize, Deserializer};
 
 use crate::error::{join_path, Error, ErrorCode};
 
-/// Largest JSON text accepted in one call (256 MiB): enough for a million-event batch.
-pub const MAX_JSON_BYTES: usize = 256 * 1024 * 1024;
+/// Largest JSON text accepted in one call (512 MiB, about a JS engine's longest string): enough
+/// for a year of 10,000 messages a day as individual events.
+pub const MAX_JSON_BYTES: usize = 512 * 1024 * 1024;
 
 /// Parse a JSON string into `T`, with a coded error and the path of the offending field.
 ///

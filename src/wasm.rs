@@ -9,7 +9,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::error::{Error, ErrorCode};
+use crate::account::{self, Scenario, ScenarioEvent};
+use crate::error::{Error, ErrorCode, Errors};
 use crate::input;
 use crate::ratecard::{RateCard, DEFAULT_RATE_CARD_JSON};
 use crate::rating::{BatchOptions, RateContext, RatingEngine as CoreEngine, UsageEvent};
@@ -68,7 +69,7 @@ fn throw(e: Error) -> JsValue {
     js_error(&e, None)
 }
 
-fn throw_all(es: crate::error::Errors) -> JsValue {
+fn throw_all(es: Errors) -> JsValue {
     match es.0.first() {
         Some(first) => {
             let mut head = first.clone();
@@ -241,5 +242,179 @@ impl RatingEngine {
     #[wasm_bindgen(js_name = rateCard, unchecked_return_type = "RateCard")]
     pub fn rate_card(&self) -> Result<JsValue, JsValue> {
         to_js(self.core.card())
+    }
+}
+
+/// Build the engine for an optional rate card inside a larger input, errors prefixed with `at`.
+fn engine_for(card: Option<&RateCard>, at: &str) -> Result<CoreEngine, JsValue> {
+    let card = card.cloned().unwrap_or_else(RateCard::default_card);
+    CoreEngine::new(card)
+        .map_err(|es| throw_all(Errors(es.0.into_iter().map(|e| e.at(at)).collect())))
+}
+
+/// Replay an account's life: usage, purchases, payment failures and fixes, settings changes,
+/// month ends up to `until`. A pure function of its JSON input.
+#[wasm_bindgen(unchecked_return_type = "SimulationResult")]
+pub fn simulate(
+    #[wasm_bindgen(unchecked_param_type = "Scenario | string")] scenario: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = stringify(&scenario).map_err(throw)?;
+    let sc = Scenario::from_json(&text).map_err(throw)?;
+    let engine = engine_for(sc.rate_card.as_ref(), "rateCard")?;
+    let r = account::simulate(&engine, &sc).map_err(throw)?;
+    to_js(&r)
+}
+
+/// A live prepaid account for a UI: apply events as they happen, read the balance, the ledger
+/// and the auto-recharge status, persist with `toJSON` / `Account.fromJSON`.
+#[wasm_bindgen(js_name = Account)]
+pub struct Account {
+    core: account::Account,
+    engine: CoreEngine,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SavedOut<'a> {
+    version: u32,
+    rate_card: &'a RateCard,
+    state: serde_json::Value,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SavedIn {
+    version: u32,
+    rate_card: RateCard,
+    state: serde_json::Value,
+}
+
+#[wasm_bindgen(js_class = Account)]
+impl Account {
+    /// Open an account with `config`, priced on `rateCard` (the default card when omitted).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "AccountConfig")] config: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RateCard | string")] rate_card: Option<JsValue>,
+    ) -> Result<Account, JsValue> {
+        let engine = card_from(rate_card.unwrap_or(JsValue::UNDEFINED))?;
+        let config: account::AccountConfig = from_js(config).map_err(throw)?;
+        let core = account::Account::new(config, &engine).map_err(throw)?;
+        Ok(Account { core, engine })
+    }
+
+    /// Apply one event (`usage`, `purchase`, `paymentWillFail`, `paymentMethodFixed`,
+    /// `setAutoRecharge`, `setNegativeBalance`). Month ends and deferred fees due before it are
+    /// applied first. On error nothing changes.
+    #[wasm_bindgen(unchecked_return_type = "Applied")]
+    pub fn apply(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ScenarioEvent")] event: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let text = stringify(&event).map_err(throw)?;
+        let ev = ScenarioEvent::from_json(&text).map_err(throw)?;
+        let applied = self.core.apply(&self.engine, &ev).map_err(throw)?;
+        to_js(&applied)
+    }
+
+    /// Apply many events in order (much faster than one call each). Stops at the first bad
+    /// event with its error (path `[i]…`); the events before it stay applied.
+    #[wasm_bindgen(js_name = applyAll, unchecked_return_type = "{ applied: number; balance: Decimal }")]
+    pub fn apply_all(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ScenarioEvent[]")] events: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let text = stringify(&events).map_err(throw)?;
+        let evs: Vec<ScenarioEvent<'_>> = input::from_json(&text).map_err(throw)?;
+        self.core.apply_all(&self.engine, &evs).map_err(throw)?;
+        to_js(
+            &serde_json::json!({ "applied": evs.len(), "balance": crate::money::Dec(self.core.balance()) }),
+        )
+    }
+
+    /// Run the clock to `at` (month ends settle, deferred fees post).
+    #[wasm_bindgen(js_name = advanceTo, unchecked_return_type = "Applied")]
+    pub fn advance_to(&mut self, at: &str) -> Result<JsValue, JsValue> {
+        let applied = self.core.advance_to(at).map_err(|e| {
+            throw(if e.path.is_empty() {
+                Error {
+                    path: "at".into(),
+                    ..e
+                }
+            } else {
+                e
+            })
+        })?;
+        to_js(&applied)
+    }
+
+    /// The balance, as a decimal string.
+    pub fn balance(&self) -> String {
+        crate::money::Dec(self.core.balance()).to_string()
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "LedgerEntry[]")]
+    pub fn ledger(&self) -> Result<JsValue, JsValue> {
+        to_js(self.core.ledger())
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Refusal[]")]
+    pub fn refused(&self) -> Result<JsValue, JsValue> {
+        to_js(self.core.refused())
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Invoice[]")]
+    pub fn invoices(&self) -> Result<JsValue, JsValue> {
+        to_js(self.core.invoices())
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Statement[]")]
+    pub fn statements(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.core.statements().map_err(throw)?)
+    }
+
+    /// Auto-recharge as the account sees it: on/off and why, last attempt, next trigger point.
+    #[wasm_bindgen(js_name = autoRechargeStatus, unchecked_return_type = "AutoRechargeStatus")]
+    pub fn auto_recharge_status(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.core.auto_recharge_status())
+    }
+
+    /// Everything `simulate` returns, for the account as it is now.
+    #[wasm_bindgen(unchecked_return_type = "SimulationResult")]
+    pub fn result(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.core.result().map_err(throw)?)
+    }
+
+    /// A plain JSON value that `Account.fromJSON` restores exactly (the rate card included).
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "SavedAccount")]
+    pub fn to_json(&self) -> Result<JsValue, JsValue> {
+        let state_text = self.core.to_json().map_err(throw)?;
+        let state: serde_json::Value = serde_json::from_str(&state_text)
+            .map_err(|e| throw(Error::new(ErrorCode::InvalidInput, "", e.to_string())))?;
+        to_js(&SavedOut {
+            version: 1,
+            rate_card: self.engine.card(),
+            state,
+        })
+    }
+
+    /// Restore an account saved with `toJSON` (object or JSON string).
+    #[wasm_bindgen(js_name = fromJSON)]
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "SavedAccount | string")] saved: JsValue,
+    ) -> Result<Account, JsValue> {
+        let saved: SavedIn = from_js(saved).map_err(throw)?;
+        if saved.version != 1 {
+            return Err(throw(Error::new(
+                ErrorCode::InvalidValue,
+                "version",
+                "saved account version must be 1",
+            )));
+        }
+        let engine = engine_for(Some(&saved.rate_card), "rateCard")?;
+        let state = serde_json::to_string(&saved.state)
+            .map_err(|e| throw(Error::new(ErrorCode::InvalidInput, "state", e.to_string())))?;
+        let core = account::Account::from_json(&state).map_err(|e| throw(e.at("state")))?;
+        Ok(Account { core, engine })
     }
 }

@@ -150,3 +150,137 @@ export interface BatchResult {
   /** Full charges (`charges: "full"`) or per-event totals (`"totals"`); absent for `"none"`. */
   charges?: Charge[] | Decimal[];
 }
+
+export interface AutoRecharge {
+  enabled: boolean;
+  /** Balance at or below which a payment is attempted. */
+  threshold?: DecimalInput;
+  /** Fixed payment (a deep drop is closed with the smallest whole multiple, in one payment)… */
+  amount?: DecimalInput;
+  /** …or top up to this balance. */
+  target?: DecimalInput;
+  /** Successful recharges per day / calendar month (account time zone); defaults 10 and 100. */
+  maxPerDay?: number;
+  maxPerMonth?: number;
+}
+export interface NegativeBalance {
+  allowed: boolean;
+  /** How far below zero the balance may go; unlimited when absent. */
+  limit?: DecimalInput;
+}
+export interface AccountConfig {
+  openingBalance?: DecimalInput;
+  /** `"UTC"`, `"Z"` or a fixed offset `"+02:00"` (IANA names are not supported). */
+  timeZone?: string;
+  plan: { cycle?: 'monthly' | 'quarterly' | 'annual'; start: IsoTime };
+  /** Must equal the rate card's currency when given. */
+  currency?: string;
+  negativeBalance?: NegativeBalance;
+  autoRecharge?: AutoRecharge;
+  paymentMethod?: 'ok' | 'failed';
+  postpaid?: boolean;
+}
+export type ScenarioEventType =
+  | 'usage' | 'purchase' | 'paymentWillFail' | 'paymentMethodFixed' | 'setAutoRecharge' | 'setNegativeBalance';
+export interface ScenarioEvent extends Partial<Omit<UsageEvent, 'at'>> {
+  at: IsoTime;
+  type: ScenarioEventType;
+  /** `purchase`: the amount bought. */
+  amount?: DecimalInput;
+  /** `setAutoRecharge`: the new settings. */
+  autoRecharge?: AutoRecharge;
+  /** `setNegativeBalance`: the new settings. */
+  negativeBalance?: NegativeBalance;
+}
+export interface Scenario {
+  rateCard?: RateCard;
+  account: AccountConfig;
+  events: ScenarioEvent[];
+  /** Run the clock to here (a date alone = the end of that day). */
+  until: IsoTime;
+  options?: { ledger?: 'event' | 'hour' | 'day' | 'none' };
+}
+export type EntryKind = 'usage' | 'carrierFee' | 'purchase' | 'purchaseFailed' | 'recharge' | 'rechargeFailed' | 'settlement';
+export interface LedgerEntry {
+  at: IsoTime;
+  kind: EntryKind;
+  /** Signed: credits positive, debits negative. */
+  amount: Decimal;
+  balanceAfter: Decimal;
+  service?: string;
+  eventIndex?: number;
+  /** Failed payments: what was attempted. */
+  attempted?: Decimal;
+  /** Merged ledgers: how many debits this entry stands for. */
+  count?: number;
+}
+export interface Refusal {
+  at: IsoTime;
+  eventIndex: number;
+  service: string;
+  amount: Decimal;
+  balance: Decimal;
+  pendingFees?: Decimal;
+  reason: 'insufficientBalance' | 'creditLimit';
+}
+export interface Invoice {
+  month: string;
+  issuedAt: IsoTime;
+  amount: Decimal;
+  /** Rounded with the card's `rounding.invoice`. */
+  amountDue: Decimal;
+  roundingDifference: Decimal;
+}
+export interface Statement {
+  month: string;
+  openingBalance: Decimal;
+  closingBalance: Decimal;
+  usageByService: Record<string, Decimal>;
+  usage: Decimal;
+  carrierFees: Decimal;
+  purchases: Decimal;
+  recharges: Decimal;
+  rechargeFailures: number;
+  purchaseFailures: number;
+  settlement: Decimal;
+  refused: number;
+  spend: Decimal;
+  spendRounded: Decimal;
+}
+export interface AutoRechargeStatus {
+  enabled: boolean;
+  reason: null | 'disabled' | 'paymentFailed';
+  paymentMethod: 'ok' | 'failed';
+  threshold: Decimal | null;
+  amount?: Decimal;
+  target?: Decimal;
+  maxPerDay: number | null;
+  maxPerMonth: number | null;
+  lastAttempt: { at: IsoTime; amount: Decimal; outcome: 'succeeded' | 'failed' } | null;
+  nextTriggerAt: { balance: Decimal; distance: Decimal } | null;
+  capReached: null | 'day' | 'month';
+  rechargesToday: number;
+  rechargesThisMonth: number;
+}
+export interface SimulationResult {
+  currency: string;
+  balance: Decimal;
+  pendingFees: Decimal;
+  ledger: LedgerEntry[];
+  refused: Refusal[];
+  invoices: Invoice[];
+  statements: Statement[];
+  autoRecharge: AutoRechargeStatus;
+  postpaidEligible: { month: string; spend: Decimal }[];
+}
+export interface Applied {
+  entries: LedgerEntry[];
+  refused: Refusal | null;
+  invoices: Invoice[];
+}
+export interface SavedAccount {
+  version: 1;
+  rateCard: RateCard;
+  /** Opaque, versioned engine state. */
+  state: object;
+}
