@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SegmentedMessage } from 'sms-segments-calculator';
 import Decimal from 'decimal.js';
-import { root, corpusFile } from './corpus.mjs';
-import { RatingEngine, segmentMessage, defaultRateCard } from '../pkg/node.js';
+import { root, corpusFile, scenarioFile } from './corpus.mjs';
+import { RatingEngine, segmentMessage, defaultRateCard, simulate, Account } from '../pkg/node.js';
 
 const rows = [];
 const row = (name, value, target = '', ok = '') => rows.push({ name, value, target, ok });
@@ -49,7 +49,10 @@ if (existsSync(nativeFile)) {
   row('ratio WASM/native time (vs native on parsed events)', ratio.toFixed(2), '≤ 2', ratio <= 2 ? 'yes' : 'NO');
   const ratioJson = native.rateBatchJsonEventsPerSec / wasmRate;
   row('ratio WASM/native time (both from the same JSON-shaped input)', ratioJson.toFixed(2), '≤ 2', ratioJson <= 2 ? 'yes' : 'NO');
-  if (native.simulateEventsPerSec) row('simulate, native, 1 year × 10,000 SMS/day', `${fmt(native.simulateEventsPerSec)} events/s`);
+  if (native.simulateEventsPerSec) {
+    row('simulate, native, 1 year × 10,000 SMS/day (3.65 M events, ledger "none")', `${fmt(native.simulateEventsPerSec)} events/s`);
+    globalThis.nativeSimulate = native.simulateEventsPerSec;
+  }
 } else {
   row('native figures', 'missing: run `cargo bench --bench native` first');
 }
@@ -88,6 +91,26 @@ const baseRate = sample.length / (tBase / 1000);
 const ours = engine.rateBatch(sample, { charges: 'totals' }).total;
 row(`plain JS (sms-segments-calculator + decimal.js), ${fmt(sample.length)} events`, `${fmt(baseRate)} events/s (total ${baseTotal}, ours ${ours})`);
 row('rateBatch speed-up over the plain-JS baseline', `${(wasmRate / baseRate).toFixed(0)}×`);
+
+// 6. simulate over a year of 10,000 SMS a day, in WASM: one call, and day by day through Account.applyAll.
+{
+  const scenarioText = readFileSync(scenarioFile, 'utf8');
+  const scenario = JSON.parse(scenarioText);
+  const n = scenario.events.length;
+  const [tSim, result] = best(() => simulate(scenario), 1);
+  const simRate = n / (tSim / 1000);
+  row(`simulate, WASM, ${fmt(n)} events from JS objects`, `${fmt(simRate)} events/s (${tSim.toFixed(0)} ms, balance ${result.balance})`, '≥ 1,000,000/s', simRate >= 1e6 ? 'yes' : 'NO');
+  const [tSimText] = best(() => simulate(scenarioText), 1);
+  row('simulate, WASM, same scenario passed as JSON text', `${fmt(n / (tSimText / 1000))} events/s`);
+  const [tDays] = best(() => {
+    const a = new Account(scenario.account);
+    for (let d = 0; d < 365; d++) a.applyAll(scenario.events.slice(d * 10_000, (d + 1) * 10_000));
+    a.advanceTo(scenario.until);
+    return a.balance();
+  }, 1);
+  row('Account.applyAll, WASM, a day (10,000 events) per call', `${fmt(n / (tDays / 1000))} events/s`);
+  if (globalThis.nativeSimulate) row('ratio WASM/native time, simulate', (globalThis.nativeSimulate / simRate).toFixed(2));
+}
 
 const w = Math.max(...rows.map((r) => r.name.length));
 console.log('\ncreditcast benchmark (Node ' + process.version + ')\n');

@@ -39,7 +39,43 @@ export function makeEvents(n, seed = 42) {
   return texts;
 }
 
+export const scenarioFile = join(root, 'target', 'bench', 'year-scenario.json');
+
+/** A year of an account sending 10,000 SMS a day: 3,650,000 usage events, one per message. */
+export function yearScenario() {
+  const perDay = 10_000;
+  const start = Date.UTC(2025, 0, 1) / 1000;
+  const carriers = ['tmobile', 'att', 'verizon', 'uscellular'];
+  const r = rng(7);
+  const events = new Array(perDay * 365);
+  for (let i = 0; i < events.length; i++) {
+    const t = start + Math.floor((i * 86_400) / perDay);
+    events[i] = {
+      at: new Date(t * 1000).toISOString().replace('.000Z', 'Z'),
+      type: 'usage',
+      service: 'sms',
+      segments: 1 + Math.floor(r() * r() * 3),
+      carrier: carriers[i % 4],
+    };
+  }
+  return {
+    account: {
+      openingBalance: '500',
+      plan: { cycle: 'monthly', start: '2025-01-01' },
+      negativeBalance: { allowed: true, limit: '2000' },
+      autoRecharge: { enabled: true, threshold: '100', amount: '500', maxPerDay: 5 },
+    },
+    events,
+    until: '2025-12-31',
+    options: { ledger: 'none' },
+  };
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (!existsSync(scenarioFile) || process.argv.includes('--force')) {
+    mkdirSync(dirname(scenarioFile), { recursive: true });
+    writeFileSync(scenarioFile, JSON.stringify(yearScenario()));
+  }
   const n = Number(process.argv[2] ?? 1_000_000);
   if (!existsSync(corpusFile) || process.argv.includes('--force')) {
     mkdirSync(dirname(corpusFile), { recursive: true });

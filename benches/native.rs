@@ -69,8 +69,23 @@ fn main() {
         texts.len() as f64 / ts
     );
 
+    let scenario_path = format!("{root}/target/bench/year-scenario.json");
+    let scenario_text = std::fs::read_to_string(&scenario_path)
+        .unwrap_or_else(|e| panic!("{scenario_path}: {e}; run `node bench/corpus.mjs` first"));
+    let sc = creditcast::account::Scenario::from_json(&scenario_text).expect("scenario parses");
+    let n_sim = sc.events.len() as f64;
+    let (tsim, r) = best(3, || creditcast::account::simulate(&engine, &sc).expect("simulates"));
+    let sim_rate = n_sim / tsim;
+    println!(
+        "native simulate: {} events in {:.0} ms = {:.0} events/s (balance {})",
+        sc.events.len(),
+        tsim * 1e3,
+        sim_rate,
+        r.balance
+    );
+
     let json = format!(
-        "{{\"rateBatchEventsPerSec\":{rate:.0},\"rateBatchJsonEventsPerSec\":{rate_json:.0},\"countSegmentsPerSec\":{:.0}}}",
+        "{{\"rateBatchEventsPerSec\":{rate:.0},\"rateBatchJsonEventsPerSec\":{rate_json:.0},\"countSegmentsPerSec\":{:.0},\"simulateEventsPerSec\":{sim_rate:.0}}}",
         texts.len() as f64 / ts
     );
     std::fs::write(format!("{root}/target/bench/native.json"), json).expect("write native.json");
