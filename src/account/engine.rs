@@ -13,7 +13,7 @@ use super::statement::{invoice, MonthAcc};
 use super::{Account, PaymentMethod, PendingFee, Refusal, RefusalReason};
 use crate::error::{Error, ErrorCode as C};
 use crate::money::{add, sub, Dec};
-use crate::rating::{Charge, RatingEngine};
+use crate::rating::{Rated, RatingEngine};
 use crate::time::{format_instant, month_index, month_start, Instant, HOUR};
 
 impl Account {
@@ -31,7 +31,7 @@ impl Account {
         match ev.action()? {
             Action::Usage(u) => {
                 let period = self.s.period_of_month(self.month_of(at));
-                let charge = match engine.rate_with(&u, Some(at), &mut self.counters, period) {
+                let charge = match engine.rate_totals(&u, Some(at), &mut self.counters, period) {
                     Ok(c) => c,
                     Err(e) => {
                         // Errors found after the counter moved (an unknown carrier) leave it moved:
@@ -221,7 +221,7 @@ impl Account {
         self.maybe_recharge(f.due, None)
     }
 
-    fn usage(&mut self, engine: &RatingEngine, at: Instant, charge: &Charge) -> Result<(), Error> {
+    fn usage(&mut self, engine: &RatingEngine, at: Instant, charge: &Rated) -> Result<(), Error> {
         let (usage, fee, total) = (charge.usage.0, charge.carrier_fees.0, charge.total.0);
         let defer = engine.fee_deferral_hours().filter(|_| !fee.is_zero());
         // What leaves the balance now (a deferred fee leaves it later).
@@ -294,7 +294,7 @@ impl Account {
         Ok(())
     }
 
-    fn refuse(&mut self, at: Instant, charge: &Charge, floor: Decimal) -> Result<(), Error> {
+    fn refuse(&mut self, at: Instant, charge: &Rated, floor: Decimal) -> Result<(), Error> {
         let r = Refusal {
             at,
             event_index: self.events_applied,

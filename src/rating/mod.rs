@@ -178,6 +178,21 @@ pub struct Charge {
     pub total: Dec,
 }
 
+thread_local! {
+    /// Line buffer reused by [`RatingEngine::rate_totals`].
+    static SCRATCH: std::cell::Cell<Vec<Line>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// The totals of one rated event (see [`RatingEngine::rate_totals`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rated {
+    pub service: Arc<str>,
+    /// Everything but carrier fees.
+    pub usage: Dec,
+    pub carrier_fees: Dec,
+    pub total: Dec,
+}
+
 /// Units already used per pricing slot and period (for tiers and allowances).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Counters {
@@ -410,6 +425,29 @@ impl RatingEngine {
         let mut lines = Vec::new();
         self.rate_into(ev, at, counters, period, &mut lines)
             .map(|core| core.into_charge(lines))
+    }
+
+    /// [`rate_with`](Self::rate_with) without the line items: what a balance engine needs per
+    /// event, with no allocation (the lines are built in a reused scratch buffer).
+    pub fn rate_totals(
+        &self,
+        ev: &UsageEvent<'_>,
+        at: Option<Instant>,
+        counters: &mut Counters,
+        period: i64,
+    ) -> Result<Rated, Error> {
+        SCRATCH.with(|cell| {
+            let mut lines = cell.take();
+            lines.clear();
+            let r = self.rate_into(ev, at, counters, period, &mut lines);
+            cell.set(lines);
+            r.map(|core| Rated {
+                service: core.service,
+                usage: Dec(core.usage),
+                carrier_fees: Dec(core.fees),
+                total: Dec(core.total),
+            })
+        })
     }
 
     /// Rate many events in order, consuming allowances and tiers per calendar month (UTC) of each
