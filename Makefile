@@ -6,7 +6,7 @@ PORT ?= 8080
 HOST ?= 127.0.0.1
 WASM_SOURCES := $(shell find src data -type f) Cargo.toml Cargo.lock $(wildcard js/*)
 
-.PHONY: setup setup-browser build demo test test-native test-js test-browser lint bench fuzz clean
+.PHONY: setup setup-browser build demo test test-native test-js lint bench fuzz clean
 
 setup:
 	@scripts/setup.sh
@@ -49,6 +49,11 @@ bench: build
 	node bench/corpus.mjs 1000000
 	cargo bench --bench native
 	node bench/bench.mjs
+
+## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 60) each; see docs/fuzzing.md
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf pkg target/wasm32-unknown-unknown test-output

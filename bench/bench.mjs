@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SegmentedMessage } from 'sms-segments-calculator';
 import Decimal from 'decimal.js';
-import { root, corpusFile, scenarioFile } from './corpus.mjs';
-import { RatingEngine, segmentMessage, defaultRateCard, simulate, Account } from '../pkg/node.js';
+import { root, corpusFile, scenarioFile, projectionRequests } from './corpus.mjs';
+import { RatingEngine, segmentMessage, defaultRateCard, simulate, Account, project } from '../pkg/node.js';
 
 const rows = [];
 const row = (name, value, target = '', ok = '') => rows.push({ name, value, target, ok });
@@ -49,6 +49,7 @@ if (existsSync(nativeFile)) {
   row('ratio WASM/native time (vs native on parsed events)', ratio.toFixed(2), '≤ 2', ratio <= 2 ? 'yes' : 'NO');
   const ratioJson = native.rateBatchJsonEventsPerSec / wasmRate;
   row('ratio WASM/native time (both from the same JSON-shaped input)', ratioJson.toFixed(2), '≤ 2', ratioJson <= 2 ? 'yes' : 'NO');
+  if (native.projectHourlyMs) globalThis.nativeProjection = { hourlyMs: native.projectHourlyMs, dailyMs: native.projectDailyMs };
   if (native.simulateEventsPerSec) {
     row('simulate, native, 1 year × 10,000 SMS/day (3.65 M events, ledger "none")', `${fmt(native.simulateEventsPerSec)} events/s`);
     globalThis.nativeSimulate = native.simulateEventsPerSec;
@@ -110,6 +111,23 @@ row('rateBatch speed-up over the plain-JS baseline', `${(wasmRate / baseRate).to
   }, 1);
   row('Account.applyAll, WASM, a day (10,000 events) per call', `${fmt(n / (tDays / 1000))} events/s`);
   if (globalThis.nativeSimulate) row('ratio WASM/native time, simulate', (globalThis.nativeSimulate / simRate).toFixed(2));
+}
+
+// 7. Projection.
+{
+  const { hourly, daily } = projectionRequests();
+  project(hourly); // warm up
+  const [tH] = best(() => project(hourly), 5);
+  row('project, WASM, 1 path, 365 days hourly, 5 services', `${tH.toFixed(1)} ms`, '≤ 5 ms', tH <= 5 ? 'yes' : 'NO');
+  const [tD] = best(() => project(daily), 2);
+  row('project, WASM, 1,000 paths, 365 days daily', `${tD.toFixed(0)} ms`, '≤ 250 ms', tD <= 250 ? 'yes' : 'NO');
+  const day1 = { ...hourly, resolution: 'day' };
+  const [tDay1] = best(() => project(day1), 5);
+  row('project, WASM, 1 path, 365 days daily (the demo\'s redraw)', `${tDay1.toFixed(1)} ms`);
+  if (globalThis.nativeProjection) {
+    row('project, native, 1 path hourly / 1,000 paths daily', `${globalThis.nativeProjection.hourlyMs.toFixed(1)} ms / ${globalThis.nativeProjection.dailyMs.toFixed(0)} ms`);
+    row('ratio WASM/native, projection (hourly / daily)', `${(tH / globalThis.nativeProjection.hourlyMs).toFixed(2)} / ${(tD / globalThis.nativeProjection.dailyMs).toFixed(2)}`);
+  }
 }
 
 const w = Math.max(...rows.map((r) => r.name.length));

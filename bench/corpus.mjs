@@ -71,7 +71,37 @@ export function yearScenario() {
   };
 }
 
+/** The projection benchmarks: 5 services, a year; one path hourly, and 1,000 paths daily. */
+export function projectionRequests() {
+  const profile = {
+    services: {
+      sms: { perDay: 8000, variation: 0.25, monthlyGrowth: 0.03, carrierMix: { tmobile: 0.35, att: 0.3, verizon: 0.3, uscellular: 0.05 },
+        segmentsMix: [{ segments: 1, share: 0.75 }, { segments: 2, share: 0.2 }, { segments: 3, share: 0.05 }],
+        weekdayShape: [1.2, 1.2, 1.1, 1.1, 1, 0.4, 0.3], hourShape: [0, 0, 0, 0, 0, 0, 0.2, 0.5, 1, 1.4, 1.5, 1.4, 1.2, 1.3, 1.4, 1.3, 1.1, 0.8, 0.5, 0.3, 0.2, 0.1, 0, 0] },
+      mms: { perDay: 300, variation: 0.3, carrierMix: { tmobile: 0.4, att: 0.3, verizon: 0.3 } },
+      voiceLocal: { perDay: 400, variation: 0.2, durationSeconds: { mean: 180, distribution: 'exponential' }, inboundShare: 0.3 },
+      automatedSms: { perDay: 2000, variation: 0.5, carrierMix: { tmobile: 0.35, att: 0.35, verizon: 0.3 } },
+      automatedVoice: { perDay: 150, durationSeconds: { mean: 40, distribution: 'lognormal', sd: 20 } },
+    },
+    busyPeriods: [{ start: '2025-11-20', days: 10, multiplier: 2.5 }],
+    paymentFailureProbability: 0.02,
+  };
+  const account = {
+    openingBalance: '500', plan: { cycle: 'monthly', start: '2025-01-01' },
+    negativeBalance: { allowed: false },
+    autoRecharge: { enabled: true, threshold: '150', amount: '500', maxPerDay: 5 },
+  };
+  return {
+    hourly: { account, profile, start: '2025-01-01', days: 365, resolution: 'hour', paths: 1, seed: 42 },
+    daily: { account, profile, start: '2025-01-01', days: 365, resolution: 'day', paths: 1000, seed: 42 },
+  };
+}
+
+export const projectionFile = join(root, 'target', 'bench', 'projection.json');
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  mkdirSync(dirname(projectionFile), { recursive: true });
+  writeFileSync(projectionFile, JSON.stringify(projectionRequests()));
   if (!existsSync(scenarioFile) || process.argv.includes('--force')) {
     mkdirSync(dirname(scenarioFile), { recursive: true });
     writeFileSync(scenarioFile, JSON.stringify(yearScenario()));

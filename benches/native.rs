@@ -74,7 +74,9 @@ fn main() {
         .unwrap_or_else(|e| panic!("{scenario_path}: {e}; run `node bench/corpus.mjs` first"));
     let sc = creditcast::account::Scenario::from_json(&scenario_text).expect("scenario parses");
     let n_sim = sc.events.len() as f64;
-    let (tsim, r) = best(3, || creditcast::account::simulate(&engine, &sc).expect("simulates"));
+    let (tsim, r) = best(3, || {
+        creditcast::account::simulate(&engine, &sc).expect("simulates")
+    });
     let sim_rate = n_sim / tsim;
     println!(
         "native simulate: {} events in {:.0} ms = {:.0} events/s (balance {})",
@@ -84,9 +86,31 @@ fn main() {
         r.balance
     );
 
+    let proj_path = format!("{root}/target/bench/projection.json");
+    let proj_text = std::fs::read_to_string(&proj_path)
+        .unwrap_or_else(|e| panic!("{proj_path}: {e}; run `node bench/corpus.mjs` first"));
+    let v: serde_json::Value = serde_json::from_str(&proj_text).expect("projection requests");
+    let hourly = creditcast::projection::ProjectionRequest::from_json(&v["hourly"].to_string())
+        .expect("hourly");
+    let daily = creditcast::projection::ProjectionRequest::from_json(&v["daily"].to_string())
+        .expect("daily");
+    let (th, _) = best(5, || {
+        creditcast::projection::project(&engine, &hourly).expect("projects")
+    });
+    let (td, _) = best(2, || {
+        creditcast::projection::project(&engine, &daily).expect("projects")
+    });
+    println!(
+        "native project: 1 path hourly {:.1} ms, 1000 paths daily {:.0} ms",
+        th * 1e3,
+        td * 1e3
+    );
+
     let json = format!(
-        "{{\"rateBatchEventsPerSec\":{rate:.0},\"rateBatchJsonEventsPerSec\":{rate_json:.0},\"countSegmentsPerSec\":{:.0},\"simulateEventsPerSec\":{sim_rate:.0}}}",
-        texts.len() as f64 / ts
+        "{{\"rateBatchEventsPerSec\":{rate:.0},\"rateBatchJsonEventsPerSec\":{rate_json:.0},\"countSegmentsPerSec\":{:.0},\"simulateEventsPerSec\":{sim_rate:.0},\"projectHourlyMs\":{:.3},\"projectDailyMs\":{:.3}}}",
+        texts.len() as f64 / ts,
+        th * 1e3,
+        td * 1e3
     );
     std::fs::write(format!("{root}/target/bench/native.json"), json).expect("write native.json");
 }

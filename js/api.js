@@ -38,3 +38,38 @@ export function segmentMessage(text, options) {
     text,
   };
 }
+
+import { __project, __compare, __recommendAutoRecharge } from './creditcast_wasm.js';
+
+const typed = (a) => (a instanceof Float64Array ? a : Float64Array.from(a));
+
+function withTypedArrays(result) {
+  if (result.series) {
+    result.series.t = typed(result.series.t);
+    result.series.balance = typed(result.series.balance);
+  }
+  if (result.bands) {
+    for (const k of ['t', 'p10', 'p50', 'p90']) result.bands[k] = typed(result.bands[k]);
+  }
+  return result;
+}
+
+/**
+ * Project the balance over time from a usage profile. `series` and `bands` hold `Float64Array`s
+ * ready for a chart; money elsewhere is decimal strings.
+ */
+export function project(request) {
+  return withTypedArrays(__project(request));
+}
+
+/** The same profile and seed under several account settings, side by side. */
+export function compare(request, variants) {
+  const c = __compare(request, variants);
+  for (const v of c.variants ?? []) withTypedArrays(v);
+  return c;
+}
+
+/** The auto-recharge settings that keep interruptions under the goal with the fewest recharges. */
+export function recommendAutoRecharge(request, goal) {
+  return __recommendAutoRecharge(request, goal);
+}

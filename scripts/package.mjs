@@ -42,9 +42,11 @@ copyFileSync(join(root, 'js', 'errors.js'), join(pkg, 'errors.js'));
 copyFileSync(join(root, 'js', 'api.js'), join(pkg, 'api.js'));
 copyFileSync(join(root, 'js', 'errors.d.ts'), join(pkg, 'errors.d.ts'));
 
+copyFileSync(join(root, 'js', 'api.d.ts'), join(pkg, 'api.d.ts'));
 writeFileSync(join(pkg, 'index.d.ts'), `${header}export {
-  ${[...list.split(',\n  '), ...wrapped].sort().join(',\n  ')},
+  ${list},
 } from './creditcast_wasm.js';
+export { ${wrapped.join(', ')} } from './api.js';
 export type * from './creditcast_wasm.js';
 export { CreditcastError } from './errors.js';
 export type { ErrorCode } from './errors.js';
@@ -71,7 +73,7 @@ const manifest = {
     './package.json': './package.json',
   },
   files: [
-    'index.js', 'index.d.ts', 'node.js', 'api.js', 'errors.js', 'errors.d.ts',
+    'index.js', 'index.d.ts', 'node.js', 'api.js', 'api.d.ts', 'errors.js', 'errors.d.ts',
     'creditcast_wasm.js', 'creditcast_wasm.d.ts', 'creditcast_wasm_bg.wasm', 'creditcast_wasm_bg.wasm.d.ts',
     'README.md', 'LICENSE',
   ],

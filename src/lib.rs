@@ -8,6 +8,7 @@ pub mod error;
 pub mod fees;
 pub mod input;
 pub mod money;
+pub mod projection;
 pub mod ratecard;
 pub mod rating;
 pub mod segments;

@@ -12,6 +12,7 @@ use wasm_bindgen::prelude::*;
 use crate::account::{self, Scenario, ScenarioEvent};
 use crate::error::{Error, ErrorCode, Errors};
 use crate::input;
+use crate::projection;
 use crate::ratecard::{RateCard, DEFAULT_RATE_CARD_JSON};
 use crate::rating::{BatchOptions, RateContext, RatingEngine as CoreEngine, UsageEvent};
 use crate::segments::{segment_message, SegmentOptions};
@@ -417,4 +418,46 @@ impl Account {
         let core = account::Account::from_json(&state).map_err(|e| throw(e.at("state")))?;
         Ok(Account { core, engine })
     }
+}
+
+/// Project an account's balance from a usage profile: path 0 in detail (series, recharges,
+/// settlements, refusals, statements, summary) and percentile bands over `paths` random paths.
+/// The JS entry turns the series and bands into `Float64Array`s.
+#[wasm_bindgen(js_name = "__project")]
+pub fn project(
+    #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = stringify(&request).map_err(throw)?;
+    let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
+    let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
+    to_js(&projection::project(&engine, &req).map_err(throw)?)
+}
+
+/// The same profile and seed under several account settings, side by side.
+#[wasm_bindgen(js_name = "__compare")]
+pub fn compare(
+    #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Variant[]")] variants: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = stringify(&request).map_err(throw)?;
+    let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
+    let vtext = stringify(&variants).map_err(throw)?;
+    let vs = projection::Variant::list_from_json(&vtext).map_err(|e| throw(e.at("variants")))?;
+    let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
+    to_js(&projection::compare(&engine, &req, &vs).map_err(throw)?)
+}
+
+/// The auto-recharge threshold and amount that keep the chance of an interruption under the
+/// goal with the fewest recharges, with the candidates evaluated as evidence.
+#[wasm_bindgen(js_name = "__recommendAutoRecharge")]
+pub fn recommend_auto_recharge(
+    #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RechargeGoal")] goal: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = stringify(&request).map_err(throw)?;
+    let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
+    let gtext = stringify(&goal).map_err(throw)?;
+    let g = projection::RechargeGoal::from_json(&gtext).map_err(|e| throw(e.at("goal")))?;
+    let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
+    to_js(&projection::recommend_auto_recharge(&engine, &req, &g).map_err(throw)?)
 }

@@ -284,3 +284,131 @@ export interface SavedAccount {
   /** Opaque, versioned engine state. */
   state: object;
 }
+
+export interface SegmentsShare { segments: number; share: number; encoding?: Encoding; }
+export interface MessageShare { text?: string; length?: number; encoding?: Encoding; share: number; }
+export interface DurationProfile { mean: number; distribution?: 'exponential' | 'lognormal' | 'fixed'; sd?: number; }
+export interface ServiceProfile {
+  /** Mean volume per day: messages, calls or units. */
+  perDay: number;
+  /** 7 weights, Monday to Sunday. */
+  weekdayShape?: number[];
+  /** 24 weights, hour 0 to 23 (account time zone); hourly resolution only. */
+  hourShape?: number[];
+  /** Compounding growth per month (0.05 = +5 %). */
+  monthlyGrowth?: number;
+  /** Coefficient of variation of the daily volume; 0 = deterministic. */
+  variation?: number;
+  segmentsMix?: SegmentsShare[];
+  messageMix?: MessageShare[];
+  /** Share of traffic per carrier id; absent = no carrier fees projected. */
+  carrierMix?: Record<string, number>;
+  numberType?: NumberType;
+  inboundShare?: number;
+  /** Voice: call durations (required for voice services). */
+  durationSeconds?: DurationProfile;
+}
+export interface BusyPeriod { start: IsoTime; days: number; multiplier: number; services?: string[]; }
+export interface UsageProfile {
+  services: Record<string, ServiceProfile>;
+  busyPeriods?: BusyPeriod[];
+  /** Chance each auto-recharge payment attempt fails (0 to 1). */
+  paymentFailureProbability?: number;
+}
+export interface ProjectionRequest {
+  rateCard?: RateCard;
+  account: AccountConfig;
+  profile: UsageProfile;
+  /** First day (a date). */
+  start: IsoTime;
+  /** 1 to 1,096. */
+  days: number;
+  resolution?: 'hour' | 'day';
+  /** 1 to 10,000 random paths (default 1). */
+  paths?: number;
+  seed?: number;
+  options?: { ledger?: 'event' | 'hour' | 'day' | 'none' };
+}
+export interface Series { t: Float64Array; balance: Float64Array; }
+export interface Bands { t: Float64Array; p10: Float64Array; p50: Float64Array; p90: Float64Array; }
+export interface MonthBand { month: string; p10: Decimal; p50: Decimal; p90: Decimal; }
+export interface RechargeBin { recharges: number; share: number; }
+export interface ProjectionSummary {
+  totalSpend: Decimal;
+  usage: Decimal;
+  spendByService: Record<string, Decimal>;
+  carrierFees: Decimal;
+  recharges: number;
+  rechargedAmount: Decimal;
+  rechargeFailures: number;
+  lowestBalance: Decimal;
+  lowestBalanceAt: IsoTime;
+  threshold: Decimal;
+  firstBelowThresholdAt: IsoTime | null;
+  interruptedDays: number;
+  refusedEvents: number;
+  postpaidEligibleMonths: { month: string; spend: Decimal }[];
+  endBalance: Decimal;
+  pendingFees: Decimal;
+}
+export interface RechargeAttempt { at: IsoTime; amount: Decimal; outcome: 'succeeded' | 'failed'; }
+export interface ProjectionResult {
+  start: IsoTime;
+  end: IsoTime;
+  days: number;
+  resolution: 'hour' | 'day';
+  paths: number;
+  seed: number;
+  months: string[];
+  series: Series;
+  summary: ProjectionSummary;
+  recharges: RechargeAttempt[];
+  invoices: Invoice[];
+  refused: Refusal[];
+  statements: Statement[];
+  ledger: LedgerEntry[];
+  autoRecharge: AutoRechargeStatus;
+  bands: Bands;
+  monthlySpend: MonthBand[];
+  interruptionProbability: number;
+  rechargeFailureProbability: number;
+  rechargesPerMonth: RechargeBin[];
+  meanRecharges: number;
+}
+export interface Variant {
+  label: string;
+  autoRecharge?: AutoRecharge;
+  negativeBalance?: NegativeBalance;
+  plan?: { cycle?: 'monthly' | 'quarterly' | 'annual'; start?: IsoTime };
+  openingBalance?: DecimalInput;
+  postpaid?: boolean;
+}
+export interface VariantResult {
+  label: string;
+  account: AccountConfig;
+  summary: ProjectionSummary;
+  series: Series;
+  bands: Bands;
+  monthlySpend: MonthBand[];
+  interruptionProbability: number;
+  rechargeFailureProbability: number;
+  rechargesPerMonth: RechargeBin[];
+  meanRecharges: number;
+}
+export interface Comparison { variants: VariantResult[]; }
+export interface RechargeGoal { maxInterruptionProbability: number; thresholds?: DecimalInput[]; amounts?: DecimalInput[]; }
+export interface RechargeCandidate {
+  threshold: Decimal;
+  amount: Decimal;
+  interruptionProbability: number;
+  rechargeFailureProbability: number;
+  meanRecharges: number;
+  meanRechargesPerMonth: number;
+  meetsGoal: boolean;
+}
+export interface Recommendation {
+  recommended: RechargeCandidate | null;
+  maxInterruptionProbability: number;
+  expectedDailySpend: Decimal;
+  candidates: RechargeCandidate[];
+}

@@ -1,0 +1,109 @@
+// Spend projection through the built package: typed arrays, determinism, bands, what-if, advice.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { project, compare, recommendAutoRecharge, simulate, CreditcastError } from '../pkg/node.js';
+
+const base = {
+  account: { openingBalance: '100', plan: { start: '2025-01-01' }, autoRecharge: { enabled: true, threshold: '20', amount: '100' } },
+  profile: {
+    services: {
+      sms: { perDay: 2000, carrierMix: { tmobile: 0.4, att: 0.3, verizon: 0.3 }, segmentsMix: [{ segments: 1, share: 0.8 }, { segments: 2, share: 0.2 }] },
+      voiceLocal: { perDay: 40, durationSeconds: { mean: 150 } },
+    },
+  },
+  start: '2025-01-01',
+  days: 90,
+  resolution: 'day',
+  seed: 7,
+};
+
+test('one path: typed arrays for the chart, decimal strings for money', () => {
+  const r = project(base);
+  assert.ok(r.series.t instanceof Float64Array);
+  assert.ok(r.series.balance instanceof Float64Array);
+  assert.equal(r.series.t.length, 90);
+  assert.equal(typeof r.summary.totalSpend, 'string');
+  assert.match(r.summary.totalSpend, /^\d+(\.\d+)?$/);
+  assert.ok(r.summary.recharges > 0);
+  assert.equal(r.recharges.filter((a) => a.outcome === 'succeeded').length, r.summary.recharges);
+  assert.deepEqual(r.months, ['2025-01', '2025-02', '2025-03']);
+});
+
+test('the same seed gives the same projection; another seed differs when there is randomness', () => {
+  const noisy = structuredClone(base);
+  noisy.profile.services.sms.variation = 0.4;
+  noisy.paths = 20;
+  const a = JSON.stringify(project(noisy), (k, v) => (v instanceof Float64Array ? Array.from(v) : v));
+  const b = JSON.stringify(project(noisy), (k, v) => (v instanceof Float64Array ? Array.from(v) : v));
+  assert.equal(a, b);
+  const c = JSON.stringify(project({ ...noisy, seed: 8 }), (k, v) => (v instanceof Float64Array ? Array.from(v) : v));
+  assert.notEqual(a, c);
+});
+
+test('without randomness every path is the deterministic path: P10 = P50 = P90 = path 0', () => {
+  const r = project({ ...base, paths: 25 });
+  assert.equal(r.bands.p50.length, 90);
+  for (let i = 0; i < 90; i++) {
+    assert.equal(r.bands.p10[i], r.bands.p50[i]);
+    assert.equal(r.bands.p90[i], r.bands.p50[i]);
+    assert.equal(r.bands.p50[i], r.series.balance[i]);
+  }
+});
+
+test('a projected path replays through simulate to the same ledger', () => {
+  const r = project({ ...base, options: { ledger: 'event' } });
+  assert.ok(r.ledger.length > 0);
+  const last = r.ledger.at(-1);
+  assert.equal(r.summary.endBalance, last.balanceAfter);
+});
+
+test('a profile that drains the balance on day one interrupts service without recharge or credit', () => {
+  const r = project({ ...base, account: { openingBalance: '5', plan: { start: '2025-01-01' } }, days: 5, paths: 10 });
+  assert.equal(r.interruptionProbability, 1);
+  assert.ok(r.summary.interruptedDays >= 1);
+  const credit = project({ ...base, account: { openingBalance: '5', plan: { start: '2025-01-01' }, negativeBalance: { allowed: true } }, days: 40 });
+  assert.equal(credit.summary.interruptedDays, 0);
+  assert.ok(credit.invoices.length >= 1, 'the negative balance is invoiced at month end instead');
+});
+
+test('compare runs several auto-recharge settings on the same traffic', () => {
+  const c = compare(base, [
+    { label: 'small', autoRecharge: { enabled: true, threshold: '10', amount: '50' } },
+    { label: 'large', autoRecharge: { enabled: true, threshold: '50', amount: '500' } },
+  ]);
+  assert.deepEqual(c.variants.map((v) => v.label), ['small', 'large']);
+  assert.ok(c.variants[0].summary.recharges > c.variants[1].summary.recharges);
+  assert.equal(c.variants[0].summary.totalSpend, c.variants[1].summary.totalSpend);
+  assert.ok(c.variants[0].series.balance instanceof Float64Array);
+});
+
+test('recommendAutoRecharge meets the interruption goal with the fewest recharges, with evidence', () => {
+  const req = structuredClone(base);
+  req.profile.services.sms.variation = 0.3;
+  req.paths = 40;
+  const rec = recommendAutoRecharge(req, { maxInterruptionProbability: 0.05 });
+  assert.ok(rec.candidates.length >= 4);
+  assert.ok(rec.recommended, 'a candidate meets the goal');
+  assert.ok(rec.recommended.interruptionProbability <= 0.05);
+  const meeting = rec.candidates.filter((c) => c.meetsGoal);
+  assert.ok(meeting.every((c) => c.meanRecharges >= rec.recommended.meanRecharges));
+});
+
+test('bad input is a CreditcastError with code and path', () => {
+  const cases = [
+    [{ ...base, days: 0 }, 'OUT_OF_RANGE', 'days'],
+    [{ ...base, days: 1097 }, 'OUT_OF_RANGE', 'days'],
+    [{ ...base, paths: 10001 }, 'LIMIT_EXCEEDED', 'paths'],
+    [{ ...base, profile: { services: { fax: { perDay: 1 } } } }, 'UNKNOWN_SERVICE', 'profile.services.fax'],
+    [{ ...base, profile: { services: { sms: { perDay: -1 } } } }, 'NEGATIVE_VALUE', 'profile.services.sms.perDay'],
+  ];
+  for (const [req, code, path] of cases) {
+    assert.throws(() => project(req), (e) => {
+      assert.ok(e instanceof CreditcastError, String(e));
+      assert.equal(e.code, code, JSON.stringify(req).slice(0, 80));
+      assert.equal(e.path, path);
+      return true;
+    });
+  }
+  assert.equal(typeof simulate, 'function');
+});

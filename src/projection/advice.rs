@@ -1,0 +1,416 @@
+//! What-if and advice: the same profile and seed (so the same traffic, path by path) under
+//! several account settings, and a search for the auto-recharge that keeps interruptions rare.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+use crate::account::{AccountConfig, AutoRecharge, Cycle, LedgerMode, NegativeBalance};
+use crate::error::{Error, ErrorCode as C};
+use crate::input::non_null;
+use crate::money::{div, mul, Dec};
+use crate::rating::RatingEngine;
+
+use super::stats::{run_all, Bands, MonthBand, RechargeBin};
+use super::{prepare, run_projection, start_for, ProjectionRequest, Series, Summary};
+
+/// Most variants in one `compare`.
+pub const MAX_VARIANTS: usize = 32;
+/// Most threshold × amount pairs one `recommend_auto_recharge` evaluates.
+pub const MAX_CANDIDATES: usize = 100;
+/// Default grid, in days of expected spend: thresholds and amounts.
+const THRESHOLD_DAYS: [u32; 3] = [1, 3, 7];
+const AMOUNT_DAYS: [u32; 4] = [7, 14, 30, 60];
+
+/// Plan fields a variant may change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PlanOverride {
+    #[serde(
+        default,
+        deserialize_with = "non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cycle: Option<Cycle>,
+    #[serde(
+        default,
+        deserialize_with = "non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub start: Option<String>,
+}
+
+/// Account settings that replace the request's for one variant (absent fields are kept).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Variant {
+    pub label: String,
+    #[serde(
+        default,
+        deserialize_with = "non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_recharge: Option<AutoRecharge>,
+    #[serde(
+        default,
+        deserialize_with = "non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub negative_balance: Option<NegativeBalance>,
+    #[serde(
+        default,
+        deserialize_with = "non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub plan: Option<PlanOverride>,
+    #[serde(
+        default,
+        deserialize_with = "non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub opening_balance: Option<Dec>,
+    #[serde(
+        default,
+        deserialize_with = "non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub postpaid: Option<bool>,
+}
+
+impl Variant {
+    pub fn list_from_json(text: &str) -> Result<Vec<Variant>, Error> {
+        crate::input::from_json(text)
+    }
+
+    /// The request's account with this variant's settings.
+    pub fn apply(&self, base: &AccountConfig) -> AccountConfig {
+        let mut c = base.clone();
+        if let Some(a) = &self.auto_recharge {
+            c.auto_recharge = Some(a.clone());
+        }
+        if let Some(n) = &self.negative_balance {
+            c.negative_balance = Some(n.clone());
+        }
+        if let Some(p) = &self.plan {
+            if let Some(cycle) = p.cycle {
+                c.plan.cycle = cycle;
+            }
+            if let Some(s) = &p.start {
+                c.plan.start = s.clone();
+            }
+        }
+        if let Some(b) = self.opening_balance {
+            c.opening_balance = b;
+        }
+        if let Some(p) = self.postpaid {
+            c.postpaid = p;
+        }
+        c
+    }
+}
+
+/// One variant's figures: path 0's summary and series, and the figures over all paths.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VariantResult {
+    pub label: String,
+    /// The account settings the variant ran with.
+    pub account: AccountConfig,
+    pub summary: Summary,
+    pub series: Series,
+    pub bands: Bands,
+    pub monthly_spend: Vec<MonthBand>,
+    pub interruption_probability: f64,
+    pub recharge_failure_probability: f64,
+    pub recharges_per_month: Vec<RechargeBin>,
+    pub mean_recharges: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Comparison {
+    /// In the order given.
+    pub variants: Vec<VariantResult>,
+}
+
+/// Run the request under each variant's account settings, same profile and seed. Variant
+/// errors have paths `variants[1].autoRecharge.threshold`.
+pub fn compare(
+    engine: &RatingEngine,
+    req: &ProjectionRequest,
+    variants: &[Variant],
+) -> Result<Comparison, Error> {
+    if variants.is_empty() || variants.len() > MAX_VARIANTS {
+        return Err(Error::new(
+            if variants.is_empty() {
+                C::OutOfRange
+            } else {
+                C::LimitExceeded
+            },
+            "variants",
+            format!("{} variants; give 1 to {MAX_VARIANTS}", variants.len()),
+        ));
+    }
+    let plan = prepare(engine, req)?;
+    let configs = variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let c = v.apply(&req.account);
+            start_for(engine, req, &c, &format!("variants[{i}]"))?;
+            Ok(c)
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let mut out = Vec::with_capacity(variants.len());
+    for (v, config) in variants.iter().zip(configs) {
+        let r = run_projection(&plan, req, &config, LedgerMode::None)?;
+        out.push(VariantResult {
+            label: v.label.clone(),
+            account: config,
+            summary: r.summary,
+            series: r.series,
+            bands: r.bands,
+            monthly_spend: r.monthly_spend,
+            interruption_probability: r.interruption_probability,
+            recharge_failure_probability: r.recharge_failure_probability,
+            recharges_per_month: r.recharges_per_month,
+            mean_recharges: r.mean_recharges,
+        });
+    }
+    Ok(Comparison { variants: out })
+}
+
+/// What to aim for, and optionally the grid to search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RechargeGoal {
+    /// Highest acceptable share of paths with any refused usage (0 to 1).
+    pub max_interruption_probability: f64,
+    /// Thresholds to try; absent: 1, 3 and 7 days of expected spend.
+    #[serde(
+        default,
+        deserialize_with = "non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub thresholds: Option<Vec<Dec>>,
+    /// Amounts to try; absent: 7, 14, 30 and 60 days of expected spend.
+    #[serde(
+        default,
+        deserialize_with = "non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amounts: Option<Vec<Dec>>,
+}
+
+impl RechargeGoal {
+    pub fn from_json(text: &str) -> Result<RechargeGoal, Error> {
+        crate::input::from_json(text)
+    }
+}
+
+/// One evaluated threshold/amount pair.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Candidate {
+    pub threshold: Dec,
+    pub amount: Dec,
+    pub interruption_probability: f64,
+    pub recharge_failure_probability: f64,
+    /// Successful recharges per path over the projection, on average.
+    pub mean_recharges: f64,
+    /// Successful recharges per path-month, on average.
+    pub mean_recharges_per_month: f64,
+    pub meets_goal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recommendation {
+    /// The pair that meets the goal with the fewest expected recharges (ties: the lower amount,
+    /// then the lower threshold); null when none does.
+    pub recommended: Option<Candidate>,
+    pub max_interruption_probability: f64,
+    /// Spend per day of the profile without randomness (what the default grid is built on).
+    pub expected_daily_spend: Dec,
+    /// The evidence: every pair evaluated, thresholds outer, amounts inner, in the order given.
+    pub candidates: Vec<Candidate>,
+}
+
+/// Round up to two significant digits, then up to `scale` decimals (at least one unit of it).
+fn nice(x: Decimal, scale: u32) -> Decimal {
+    let least = Decimal::new(1, scale);
+    if x <= Decimal::ZERO {
+        return least;
+    }
+    let ten = Decimal::TEN;
+    let mut unit = Decimal::ONE;
+    while unit
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .is_some_and(|u| u <= x)
+    {
+        unit *= ten;
+    }
+    while unit.checked_mul(ten).is_some_and(|u| u > x) && unit.scale() < 20 {
+        unit /= ten;
+    }
+    let r = x
+        .checked_div(unit)
+        .map(|q| q.ceil() * unit)
+        .unwrap_or(x)
+        .round_dp_with_strategy(scale, RoundingStrategy::ToPositiveInfinity);
+    r.max(least).normalize()
+}
+
+/// Search thresholds × amounts for the auto-recharge that keeps the interruption probability at
+/// or under the goal with the fewest recharges. Other auto-recharge settings (caps) are taken
+/// from the request's account.
+pub fn recommend_auto_recharge(
+    engine: &RatingEngine,
+    req: &ProjectionRequest,
+    goal: &RechargeGoal,
+) -> Result<Recommendation, Error> {
+    let g = goal.max_interruption_probability;
+    if !(0.0..=1.0).contains(&g) {
+        return Err(Error::new(
+            C::OutOfRange,
+            "goal.maxInterruptionProbability",
+            format!("a probability must be 0 to 1 (got {g})"),
+        ));
+    }
+    let plan = prepare(engine, req)?;
+    let scale = engine.card().rounding.statement.scale;
+
+    // Expected spend: the profile without randomness, nothing refused, no payments.
+    let quiet = plan.deterministic();
+    let mut open = req.account.clone();
+    open.auto_recharge = None;
+    open.postpaid = false;
+    open.negative_balance = Some(NegativeBalance {
+        allowed: true,
+        limit: None,
+    });
+    let det = run_all(&quiet, &open, Decimal::ZERO, 1, LedgerMode::None)?;
+    let mut total = Decimal::ZERO;
+    for s in det.detail.account.statements()? {
+        total = crate::money::add(total, s.spend.0, "")?;
+    }
+    let daily = div(total, Decimal::from(req.days), "")?;
+
+    let grid = |given: &Option<Vec<Dec>>,
+                factors: &[u32],
+                what: &str|
+     -> Result<Vec<Decimal>, Error> {
+        match given {
+            Some(v) if v.is_empty() => Err(Error::new(
+                C::OutOfRange,
+                format!("goal.{what}"),
+                format!("`{what}` must not be empty"),
+            )),
+            Some(v) => Ok(v.iter().map(|d| d.0).collect()),
+            None => {
+                if daily <= Decimal::ZERO {
+                    return Err(Error::new(
+                        C::InvalidSettings,
+                        format!("goal.{what}"),
+                        format!("the profile spends nothing, so no default grid can be derived: give `{what}`"),
+                    ));
+                }
+                let mut v = Vec::new();
+                for f in factors {
+                    let x = nice(mul(daily, Decimal::from(*f), "")?, scale);
+                    if !v.contains(&x) {
+                        v.push(x);
+                    }
+                }
+                Ok(v)
+            }
+        }
+    };
+    let thresholds = grid(&goal.thresholds, &THRESHOLD_DAYS, "thresholds")?;
+    let amounts = grid(&goal.amounts, &AMOUNT_DAYS, "amounts")?;
+    if thresholds.len() * amounts.len() > MAX_CANDIDATES {
+        return Err(Error::new(
+            C::LimitExceeded,
+            "goal",
+            format!(
+                "{} thresholds × {} amounts; at most {MAX_CANDIDATES} pairs",
+                thresholds.len(),
+                amounts.len()
+            ),
+        ));
+    }
+
+    let base = req.account.auto_recharge.as_ref();
+    let mut candidates = Vec::with_capacity(thresholds.len() * amounts.len());
+    for (i, t) in thresholds.iter().enumerate() {
+        for (j, a) in amounts.iter().enumerate() {
+            let mut config = req.account.clone();
+            config.auto_recharge = Some(AutoRecharge {
+                enabled: true,
+                threshold: Some(Dec(*t)),
+                amount: Some(Dec(*a)),
+                target: None,
+                max_per_day: base.and_then(|b| b.max_per_day),
+                max_per_month: base.and_then(|b| b.max_per_month),
+            });
+            start_for(engine, req, &config, "account").map_err(|e| {
+                let p = e.path.clone();
+                let mut e = e;
+                if p.starts_with("account.autoRecharge.threshold") {
+                    e.path = format!("goal.thresholds[{i}]");
+                } else if p.starts_with("account.autoRecharge.amount") {
+                    e.path = format!("goal.amounts[{j}]");
+                }
+                e
+            })?;
+            let r = run_all(&plan, &config, *t, req.paths, LedgerMode::None)?;
+            let per_month: f64 = r
+                .recharges_per_month
+                .iter()
+                .map(|b| f64::from(b.recharges) * b.share)
+                .sum();
+            candidates.push(Candidate {
+                threshold: Dec(*t),
+                amount: Dec(*a),
+                interruption_probability: r.interruption_probability,
+                recharge_failure_probability: r.recharge_failure_probability,
+                mean_recharges: r.mean_recharges,
+                mean_recharges_per_month: per_month,
+                meets_goal: r.interruption_probability <= g,
+            });
+        }
+    }
+    let recommended = candidates
+        .iter()
+        .filter(|c| c.meets_goal)
+        .min_by(|x, y| {
+            x.mean_recharges
+                .total_cmp(&y.mean_recharges)
+                .then(x.amount.0.cmp(&y.amount.0))
+                .then(x.threshold.0.cmp(&y.threshold.0))
+        })
+        .cloned();
+    Ok(Recommendation {
+        recommended,
+        max_interruption_probability: g,
+        expected_daily_spend: Dec(daily.round_dp(scale + 4).normalize()),
+        candidates,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn nice_rounds_up_to_two_significant_digits() {
+        let d = |s| Decimal::from_str(s).unwrap();
+        assert_eq!(nice(d("37.42"), 2), d("38"));
+        assert_eq!(nice(d("261.94"), 2), d("270"));
+        assert_eq!(nice(d("100"), 2), d("100"));
+        assert_eq!(nice(d("0.021"), 2), d("0.03"));
+        assert_eq!(nice(d("0.0001"), 2), d("0.01"));
+        assert_eq!(nice(d("5"), 2), d("5"));
+        assert_eq!(nice(d("0"), 2), d("0.01"));
+    }
+}
