@@ -20,7 +20,8 @@ fn run(fun: &str, input: &Value) -> String {
         "rateBatch" => {
             let engine = RatingEngine::new(RateCard::default_card()).unwrap();
             let evs: Vec<UsageEvent> = creditcast::input::from_json(&text).unwrap();
-            serde_json::to_string(&engine.rate_batch(&evs, BatchOptions::default()).unwrap()).unwrap()
+            serde_json::to_string(&engine.rate_batch(&evs, BatchOptions::default()).unwrap())
+                .unwrap()
         }
         "segmentMessage" => {
             let texts: Vec<String> = serde_json::from_value(input.clone()).unwrap();
