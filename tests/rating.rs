@@ -425,3 +425,37 @@ fn event_rounding_is_applied_only_when_the_card_names_it() {
     // 61/60 × 0.013 = 0.013216666… → 0.0132 at scale 4, half up.
     assert_eq!(c.total.0, d("0.0132"));
 }
+
+#[test]
+fn hostile_sizes_are_refused_with_limit_exceeded() {
+    let tiers: Vec<String> = (1..=101)
+        .map(|i| format!(r#"{{"upTo":"{i}","unitPrice":"1"}}"#))
+        .chain(std::iter::once(r#"{"upTo":null,"unitPrice":"1"}"#.to_string()))
+        .collect();
+    let text = format!(
+        r#"{{"version":1,"name":"t","currency":"USD",
+            "rounding":{{"statement":{{"scale":2,"strategy":"halfEven"}},"invoice":{{"scale":2,"strategy":"halfUp"}}}},
+            "services":{{"m":{{"kind":"metered","pricing":{{"model":"graduated","tiers":[{}]}}}}}}}}"#,
+        tiers.join(",")
+    );
+    let card = RateCard::from_json(&text).unwrap();
+    let problems = card.problems();
+    assert_eq!(problems[0].code, ErrorCode::LimitExceeded);
+    assert_eq!(problems[0].path, "services.m.pricing.tiers");
+
+    let nested = "[".repeat(10_000) + &"]".repeat(10_000);
+    let err = creditcast::input::from_json::<serde_json::Value>(&nested).unwrap_err();
+    assert_eq!(err.code, ErrorCode::LimitExceeded);
+
+    let long = "x".repeat(creditcast::segments::MAX_MESSAGE_UNITS + 1);
+    let err = engine()
+        .rate(
+            &ev(&format!(r#"{{"service":"sms","text":"{long}"}}"#)),
+            &RateContext::default(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (err.code, err.path.as_str()),
+        (ErrorCode::MessageTooLong, "text")
+    );
+}

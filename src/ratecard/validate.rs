@@ -10,7 +10,7 @@ use crate::time::parse_instant;
 pub const MAX_SERVICES: usize = 256;
 pub const MAX_TIERS: usize = 100;
 pub const MAX_CARRIERS: usize = 256;
-pub const MAX_FEE_ENTRIES: usize = 10_000;
+pub const MAX_FEE_ENTRIES: usize = 2_000;
 /// Longest voice billing increment accepted (one hour).
 pub const MAX_INCREMENT_SECONDS: u32 = 3_600;
 /// Longest deferral of carrier fees accepted (one week).
