@@ -430,7 +430,9 @@ fn event_rounding_is_applied_only_when_the_card_names_it() {
 fn hostile_sizes_are_refused_with_limit_exceeded() {
     let tiers: Vec<String> = (1..=101)
         .map(|i| format!(r#"{{"upTo":"{i}","unitPrice":"1"}}"#))
-        .chain(std::iter::once(r#"{"upTo":null,"unitPrice":"1"}"#.to_string()))
+        .chain(std::iter::once(
+            r#"{"upTo":null,"unitPrice":"1"}"#.to_string(),
+        ))
         .collect();
     let text = format!(
         r#"{{"version":1,"name":"t","currency":"USD",
