@@ -38,7 +38,7 @@ tests/corpus/segments_corpus.jsonl: tests/corpus/gen_corpus.mjs package-lock.jso
 	node tests/corpus/gen_corpus.mjs
 
 test-native: setup tests/corpus/segments_corpus.jsonl
-	cargo test --all-targets
+	cargo test --lib --tests
 	cargo test --doc
 
 test-js: build
