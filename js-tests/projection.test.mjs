@@ -61,6 +61,9 @@ test('a profile that drains the balance on day one interrupts service without re
   const r = project({ ...base, account: { openingBalance: '5', plan: { start: '2025-01-01' } }, days: 5, paths: 10 });
   assert.equal(r.interruptionProbability, 1);
   assert.ok(r.summary.interruptedDays >= 1);
+  const few = project({ ...base, account: { openingBalance: '5', plan: { start: '2025-01-01' } }, days: 5, options: { maxListedRefusals: 2 } });
+  assert.equal(few.refused.length, 2);
+  assert.ok(few.summary.refusedEvents > 2, 'the summary still counts every refusal');
   const credit = project({ ...base, account: { openingBalance: '5', plan: { start: '2025-01-01' }, negativeBalance: { allowed: true } }, days: 40 });
   assert.equal(credit.summary.interruptedDays, 0);
   assert.ok(credit.invoices.length >= 1, 'the negative balance is invoiced at month end instead');

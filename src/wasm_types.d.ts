@@ -327,7 +327,8 @@ export interface ProjectionRequest {
   /** 1 to 10,000 random paths (default 1). */
   paths?: number;
   seed?: number;
-  options?: { ledger?: 'event' | 'hour' | 'day' | 'none' };
+  /** `ledger`: path 0's ledger detail (default `"day"`); `maxListedRefusals`: how many refusals to list (default 10,000). */
+  options?: { ledger?: 'event' | 'hour' | 'day' | 'none'; maxListedRefusals?: number };
 }
 export interface Series { t: Float64Array; balance: Float64Array; }
 export interface Bands { t: Float64Array; p10: Float64Array; p50: Float64Array; p90: Float64Array; }

@@ -92,14 +92,23 @@ pub struct ProjectionOptions {
     /// Ledger kept for path 0 (`"day"` by default; other paths keep none).
     #[serde(default = "day_ledger")]
     pub ledger: LedgerMode,
+    /// How many of path 0's refusals to list (default and most [`MAX_LISTED_REFUSALS`]); the
+    /// summary counts them all. A page that marks interrupted days needs far fewer.
+    #[serde(default = "listed_refusals")]
+    pub max_listed_refusals: u32,
 }
 
 impl Default for ProjectionOptions {
     fn default() -> Self {
         ProjectionOptions {
             ledger: LedgerMode::Day,
+            max_listed_refusals: MAX_LISTED_REFUSALS as u32,
         }
     }
+}
+
+fn listed_refusals() -> u32 {
+    MAX_LISTED_REFUSALS as u32
 }
 
 fn day_ledger() -> LedgerMode {
@@ -407,7 +416,7 @@ pub(crate) fn run_projection(
         invoices: account.invoices().to_vec(),
         refused: refused_all
             .iter()
-            .take(MAX_LISTED_REFUSALS)
+            .take((req.options.max_listed_refusals as usize).min(MAX_LISTED_REFUSALS))
             .cloned()
             .collect(),
         statements,
