@@ -423,7 +423,7 @@ impl Account {
 /// Project an account's balance from a usage profile: path 0 in detail (series, recharges,
 /// settlements, refusals, statements, summary) and percentile bands over `paths` random paths.
 /// The JS entry turns the series and bands into `Float64Array`s.
-#[wasm_bindgen(js_name = "__project")]
+#[wasm_bindgen(js_name = "__project", unchecked_return_type = "ProjectionResult")]
 pub fn project(
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
 ) -> Result<JsValue, JsValue> {
@@ -434,7 +434,7 @@ pub fn project(
 }
 
 /// The same profile and seed under several account settings, side by side.
-#[wasm_bindgen(js_name = "__compare")]
+#[wasm_bindgen(js_name = "__compare", unchecked_return_type = "Comparison")]
 pub fn compare(
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Variant[]")] variants: JsValue,
@@ -449,7 +449,7 @@ pub fn compare(
 
 /// The auto-recharge threshold and amount that keep the chance of an interruption under the
 /// goal with the fewest recharges, with the candidates evaluated as evidence.
-#[wasm_bindgen(js_name = "__recommendAutoRecharge")]
+#[wasm_bindgen(js_name = "__recommendAutoRecharge", unchecked_return_type = "Recommendation")]
 pub fn recommend_auto_recharge(
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RechargeGoal")] goal: JsValue,
