@@ -22,6 +22,11 @@ test('segmentMessage follows the carrier rules', () => {
   assert.equal(m.perSegmentText.join(''), flags);
 });
 
+test('the fast path (no options) and the full result agree', () => {
+  const tricky = ['', 'plain', 'xe\u0301 then \u0301 alone', '👨‍👩‍👧 and 👨', '🇺🇸🇺🇸🇬🇧', 'a'.repeat(300) + '€', 'ç'.repeat(140), 'Line\r\n'.repeat(40) + '😀'];
+  for (const t of tricky) assert.deepEqual(segmentMessage(t), segmentMessage(t, {}), JSON.stringify(t));
+});
+
 test('forced GSM-7 on a UCS-2 text is a coded error', () => {
   assert.throws(() => segmentMessage('hi 😀', { encoding: 'GSM-7' }), (e) => {
     assert.ok(e instanceof CreditcastError);

@@ -13,12 +13,13 @@ export function segmentMessage(text, options) {
   const p = __segmentPacked(text);
   const segments = p[1];
   const nonGsm = p[4];
-  const perSegmentUnits = Array.from(p.subarray(5, 5 + segments));
+  const perSegmentUnits = new Array(segments);
   const perSegmentText = new Array(segments);
   let at = 0;
   for (let i = 0; i < segments; i++) {
+    perSegmentUnits[i] = p[5 + i];
     const len = p[5 + segments + i];
-    perSegmentText[i] = text.slice(at, at + len);
+    perSegmentText[i] = segments === 1 ? text : text.slice(at, at + len);
     at += len;
   }
   const nonGsmCharacters = new Array(nonGsm);

@@ -167,8 +167,7 @@ pub fn segment_message_js(
 /// `segmentMessage` without options, packed for the JS entry (see `SegmentedMessage::packed`).
 #[wasm_bindgen(js_name = "__segmentPacked")]
 pub fn segment_packed(text: &str) -> Result<Vec<u32>, JsValue> {
-    let m = segment_message(text, &SegmentOptions::default()).map_err(throw)?;
-    Ok(m.packed())
+    crate::segments::segment_packed(text).map_err(throw)
 }
 
 /// The embedded example US rate card.
@@ -449,7 +448,10 @@ pub fn compare(
 
 /// The auto-recharge threshold and amount that keep the chance of an interruption under the
 /// goal with the fewest recharges, with the candidates evaluated as evidence.
-#[wasm_bindgen(js_name = "__recommendAutoRecharge", unchecked_return_type = "Recommendation")]
+#[wasm_bindgen(
+    js_name = "__recommendAutoRecharge",
+    unchecked_return_type = "Recommendation"
+)]
 pub fn recommend_auto_recharge(
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RechargeGoal")] goal: JsValue,

@@ -566,6 +566,20 @@ proptest! {
             }
         }
         prop_assert_eq!(&m.non_gsm_characters, &naive);
+        // The packed form the JS entry unpacks says the same as the full result.
+        if opts == SegmentOptions::default() {
+            let p = creditcast::segments::segment_packed(&text).unwrap();
+            let n = m.segments as usize;
+            prop_assert_eq!(&p[..5], &[u32::from(m.encoding == Encoding::Ucs2), m.segments, m.units, m.units_left_in_last_segment, m.non_gsm_characters.len() as u32][..]);
+            prop_assert_eq!(&p[5..5 + n], &m.per_segment_units[..]);
+            let lens: Vec<u32> = m.per_segment_text.iter().map(|t| t.encode_utf16().count() as u32).collect();
+            prop_assert_eq!(&p[5 + n..5 + 2 * n], &lens[..]);
+            let utf16: Vec<u16> = text.encode_utf16().collect();
+            for (k, c) in m.non_gsm_characters.iter().enumerate() {
+                let (a, l) = (p[5 + 2 * n + 2 * k] as usize, p[5 + 2 * n + 2 * k + 1] as usize);
+                prop_assert_eq!(String::from_utf16(&utf16[a..a + l]).unwrap(), c.clone());
+            }
+        }
         // Every cut is a cluster boundary, between CR and LF, or inside a cluster too long for a part.
         let mut cut = 0;
         for t in &m.per_segment_text[..m.per_segment_text.len() - 1] {

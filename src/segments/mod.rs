@@ -140,38 +140,6 @@ pub struct SegmentedMessage {
     pub text: String,
 }
 
-impl SegmentedMessage {
-    /// The compact form the JS entry unpacks (no strings cross the boundary; the caller already
-    /// has the text): `[encoding (0 GSM-7, 1 UCS-2), segments, units, unitsLeftInLastSegment,
-    /// nonGsmCount, perSegmentUnits…, perSegmentUtf16Length…, (nonGsmUtf16Start, utf16Length)…]`.
-    /// Only meaningful when the billed text is the input text (no smart encoding, no trimming).
-    pub fn packed(&self) -> Vec<u32> {
-        let n = self.per_segment_units.len();
-        let mut out = Vec::with_capacity(5 + 2 * n + 2 * self.non_gsm_characters.len());
-        out.push(match self.encoding {
-            Encoding::Gsm7 => 0,
-            Encoding::Ucs2 => 1,
-        });
-        out.push(self.segments);
-        out.push(self.units);
-        out.push(self.units_left_in_last_segment);
-        out.push(self.non_gsm_characters.len() as u32);
-        out.extend_from_slice(&self.per_segment_units);
-        out.extend(
-            self.per_segment_text
-                .iter()
-                .map(|t| t.encode_utf16().count() as u32),
-        );
-        for c in &self.non_gsm_characters {
-            let at = self.text.find(c.as_str()).unwrap_or(0);
-            let start = self.text.get(..at).map_or(0, |p| p.encode_utf16().count());
-            out.push(start as u32);
-            out.push(c.encode_utf16().count() as u32);
-        }
-        out
-    }
-}
-
 /// What smart encoding changed, and what it saved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -216,6 +184,50 @@ pub fn count_segments(text: &str, opts: &SegmentOptions) -> Result<SegmentCount,
 }
 
 /// Cut `text` into segments and report everything about them.
+/// [`segment_message`] without options, packed for the JS entry, computed straight from the
+/// cuts (no per-segment strings are built): `[encoding (0 GSM-7, 1 UCS-2), segments, units,
+/// unitsLeftInLastSegment, nonGsmCount, perSegmentUnits…, perSegmentUtf16Length…,
+/// (nonGsmUtf16Start, utf16Length)…]`, offsets into the text itself.
+pub fn segment_packed(text: &str) -> Result<Vec<u32>, Error> {
+    check_length(text)?;
+    let plan = plan(text, None)?;
+    let mut units: Vec<u32> = Vec::with_capacity(4);
+    let mut lengths: Vec<u32> = Vec::with_capacity(4);
+    for span in Cuts::new(text, &plan) {
+        units.push(to_u32(span.units)?);
+        lengths.push(to_u32(utf16_len(
+            text.get(span.start..span.end).unwrap_or_default(),
+        ))?);
+    }
+    let segments = to_u32(units.len())?;
+    let total = units
+        .iter()
+        .try_fold(0u32, |n, &u| n.checked_add(u))
+        .ok_or_else(too_long)?;
+    let capacity = if segments > 1 {
+        plan.encoding.multi_segment_units()
+    } else {
+        plan.encoding.single_segment_units()
+    };
+    let spans = match plan.encoding {
+        Encoding::Gsm7 => Vec::new(),
+        Encoding::Ucs2 => non_gsm_cluster_spans(text),
+    };
+    let mut out = Vec::with_capacity(5 + 2 * units.len() + 2 * spans.len());
+    out.push(u32::from(plan.encoding == Encoding::Ucs2));
+    out.push(segments);
+    out.push(total);
+    out.push(capacity.saturating_sub(units.last().copied().unwrap_or(0)));
+    out.push(to_u32(spans.len())?);
+    out.extend_from_slice(&units);
+    out.extend_from_slice(&lengths);
+    for (a, b) in spans {
+        out.push(to_u32(utf16_len(text.get(..a).unwrap_or_default()))?);
+        out.push(to_u32(utf16_len(text.get(a..b).unwrap_or_default()))?);
+    }
+    Ok(out)
+}
+
 pub fn segment_message(text: &str, opts: &SegmentOptions) -> Result<SegmentedMessage, Error> {
     check_length(text)?;
     let (replaced, replacements) = if opts.smart_encoding {
@@ -512,6 +524,14 @@ fn not_gsm7(text: &str, at: usize) -> Error {
 /// characters never join (CR LF is GSM and skipped), and a cluster never continues past a CR or
 /// LF. Every cluster is read from a known boundary, so runs of flags stay linear.
 fn non_gsm_clusters(text: &str) -> Vec<String> {
+    non_gsm_cluster_spans(text)
+        .into_iter()
+        .filter_map(|(a, b)| text.get(a..b).map(str::to_string))
+        .collect()
+}
+
+/// Byte ranges of the first occurrence of each distinct non-GSM cluster (see above).
+fn non_gsm_cluster_spans(text: &str) -> Vec<(usize, usize)> {
     let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     let mut out = Vec::new();
     let mut i = 0;
@@ -543,7 +563,7 @@ fn non_gsm_clusters(text: &str) -> Vec<String> {
             break;
         };
         if seen.insert(g) {
-            out.push(g.to_string());
+            out.push((start, start + g.len()));
         }
         i = start + g.len();
         boundary = i;
