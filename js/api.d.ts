@@ -1,7 +1,7 @@
 import type {
   SegmentOptions, SegmentedMessage, ProjectionRequest, ProjectionResult, Variant, Comparison,
   RechargeGoal, Recommendation,
-} from './creditcast_wasm.js';
+} from './types.js';
 
 /** Count SMS segments exactly as carriers bill them. */
 export declare function segmentMessage(text: string, options?: SegmentOptions): SegmentedMessage;

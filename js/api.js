@@ -10,6 +10,8 @@ import { segmentMessage as segmentMessageJson, __segmentPacked } from './creditc
 export function segmentMessage(text, options) {
   if (options !== undefined && options !== null) return segmentMessageJson(text, options);
   if (typeof text !== 'string') return segmentMessageJson(text, options);
+  // Lone surrogates reach the core as U+FFFD (same unit count); show the text the core counted.
+  if (typeof text.isWellFormed === 'function' && !text.isWellFormed()) text = text.toWellFormed();
   const p = __segmentPacked(text);
   const segments = p[1];
   const nonGsm = p[4];

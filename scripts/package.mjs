@@ -43,14 +43,15 @@ copyFileSync(join(root, 'js', 'api.js'), join(pkg, 'api.js'));
 copyFileSync(join(root, 'js', 'errors.d.ts'), join(pkg, 'errors.d.ts'));
 
 copyFileSync(join(root, 'js', 'api.d.ts'), join(pkg, 'api.d.ts'));
-writeFileSync(join(pkg, 'index.d.ts'), `${header}export {
-  ${list},
-} from './creditcast_wasm.js';
-export { ${wrapped.join(', ')} } from './api.js';
-export type * from './creditcast_wasm.js';
-export { CreditcastError } from './errors.js';
-export type { ErrorCode } from './errors.js';
-`);
+// The public declarations are hand-written (js/index.d.ts); the data types are the same text the
+// bindings embed (src/wasm_types.d.ts), so the two cannot drift apart.
+copyFileSync(join(root, 'js', 'index.d.ts'), join(pkg, 'index.d.ts'));
+writeFileSync(join(pkg, 'types.d.ts'), `${header}${readFileSync(join(root, 'src', 'wasm_types.d.ts'), 'utf8')}`);
+for (const n of [...names, ...wrapped]) {
+  if (!new RegExp(`(function|class) ${n}\\b`).test(readFileSync(join(root, 'js', 'index.d.ts'), 'utf8'))) {
+    throw new Error(`package.mjs: js/index.d.ts does not declare the export ${n}`);
+  }
+}
 
 const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
 const field = (k) => cargo.match(new RegExp(`^${k} = "([^"]*)"`, 'm'))?.[1];
@@ -73,7 +74,7 @@ const manifest = {
     './package.json': './package.json',
   },
   files: [
-    'index.js', 'index.d.ts', 'node.js', 'api.js', 'api.d.ts', 'errors.js', 'errors.d.ts',
+    'index.js', 'index.d.ts', 'types.d.ts', 'node.js', 'api.js', 'api.d.ts', 'errors.js', 'errors.d.ts',
     'creditcast_wasm.js', 'creditcast_wasm.d.ts', 'creditcast_wasm_bg.wasm', 'creditcast_wasm_bg.wasm.d.ts',
     'README.md', 'LICENSE',
   ],

@@ -340,6 +340,9 @@ pub struct RatingEngine {
 }
 
 const SIXTY: Decimal = Decimal::from_parts(60, 0, 0, false, 0);
+/// Billable minutes are exact to 12 decimal places (61 s = 1.016666666667 min, half to even):
+/// 60/60, 6/6 or 30/6 billing is exact anyway; per-second billing is off by < 1e-12 minute.
+pub const MINUTE_SCALE: u32 = 12;
 
 impl RatingEngine {
     /// Validate and compile a card; every problem is reported.
@@ -667,9 +670,15 @@ impl RatingEngine {
                 }
                 let total_secs = mul(secs, count_d, "count")?;
                 units.billable_seconds = Some(Dec(total_secs));
+                // Seconds that are not a multiple of 3 make a non-terminating number of minutes:
+                // round it here, once, so every amount and sum after it is exact.
                 total_secs
                     .checked_div(SIXTY)
                     .ok_or_else(|| Error::overflow("durationSeconds"))?
+                    .round_dp_with_strategy(
+                        MINUTE_SCALE,
+                        rust_decimal::RoundingStrategy::MidpointNearestEven,
+                    )
             }
             ServiceKind::Metered => {
                 let q = ev.quantity.map(|d| d.0).unwrap_or(Decimal::ONE);
