@@ -534,9 +534,20 @@ fn non_gsm_clusters(text: &str) -> Vec<String> {
 fn non_gsm_cluster_spans(text: &str) -> Vec<(usize, usize)> {
     let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     let mut out = Vec::new();
-    let mut i = 0;
+    // `boundary`: where the last cluster read ended (a known cluster boundary); characters
+    // before it were covered by that cluster.
     let mut boundary = 0;
-    while let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // Plain ASCII GSM text is skipped a byte at a time, without decoding characters.
+        if b < 0x80 && gsm::is_gsm7(char::from(b)) {
+            i += 1;
+            continue;
+        }
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
         if gsm::is_gsm7(c) {
             i += c.len_utf8();
             continue;
@@ -565,8 +576,8 @@ fn non_gsm_cluster_spans(text: &str) -> Vec<(usize, usize)> {
         if seen.insert(g) {
             out.push((start, start + g.len()));
         }
-        i = start + g.len();
-        boundary = i;
+        boundary = start + g.len();
+        i = boundary;
     }
     out
 }
