@@ -5,6 +5,8 @@ use serde::{Deserialize, Deserializer};
 
 use crate::error::{join_path, Error, ErrorCode};
 
+const NULL_NOT_ALLOWED: &str = "null is not allowed here";
+
 /// Largest JSON text accepted in one call (512 MiB, about a JS engine's longest string): enough
 /// for a year of 10,000 messages a day as individual events.
 pub const MAX_JSON_BYTES: usize = 512 * 1024 * 1024;
@@ -28,7 +30,15 @@ pub fn from_json<'de, T: Deserialize<'de>>(text: &'de str) -> Result<T, Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     let parsed = T::deserialize(&mut de).and_then(|v| de.end().map(|()| v));
     parsed.map_err(|e| {
-        let offset = byte_offset(text, e.line(), e.column());
+        let mut offset = byte_offset(text, e.line(), e.column());
+        // serde_json places an error raised for a `null` after the end of the object when the
+        // null was its last field; step back inside so the path names the field.
+        if e.to_string().contains(NULL_NOT_ALLOWED) {
+            let before = text.get(..offset).unwrap_or(text).trim_end();
+            if before.ends_with('}') {
+                offset = before.len() - 1;
+            }
+        }
         let path = if e.is_syntax() || e.is_eof() {
             String::new()
         } else {
@@ -205,9 +215,25 @@ where
         Some(v) => Ok(Some(v)),
         None => Err(serde::de::Error::custom(crate::money::tagged(
             ErrorCode::InvalidNumber,
-            "null is not allowed here (a JS NaN or Infinity becomes null in JSON); omit the field or give a value",
+            format_args!("{NULL_NOT_ALLOWED} (a JS NaN or Infinity becomes null in JSON); omit the field or give a value"),
         ))),
     }
+}
+
+/// [`non_null`] for optional strings that borrow from the input when it allows (no escapes): no
+/// allocation per string on the batch hot path. `Option<Cow<str>>` through `non_null` alone would
+/// always copy, since serde's `Cow<str>` impl only borrows under `#[serde(borrow)]`.
+pub fn opt_cow<'de: 'a, 'a, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<std::borrow::Cow<'a, str>>, D::Error> {
+    #[derive(Deserialize)]
+    struct W<'a>(#[serde(borrow)] std::borrow::Cow<'a, str>);
+    non_null::<D, W<'a>>(d).map(|o| o.map(|w| w.0))
+}
+
+/// An optional borrowed string as one that borrows nothing (for `into_owned`).
+pub fn own_cow(c: Option<std::borrow::Cow<'_, str>>) -> Option<std::borrow::Cow<'static, str>> {
+    c.map(|c| std::borrow::Cow::Owned(c.into_owned()))
 }
 
 #[cfg(test)]

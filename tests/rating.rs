@@ -461,3 +461,36 @@ fn hostile_sizes_are_refused_with_limit_exceeded() {
         (ErrorCode::MessageTooLong, "text")
     );
 }
+
+#[test]
+fn parsed_events_borrow_their_strings_from_the_input() {
+    // No allocation per string on the batch hot path: text, carrier and time borrow from the JSON.
+    use std::borrow::Cow;
+    let json = r#"{"service":"sms","text":"hello","carrier":"att","at":"2025-01-01"}"#;
+    let e: UsageEvent = creditcast::input::from_json(json).unwrap();
+    assert!(matches!(e.service, Cow::Borrowed(_)));
+    assert!(matches!(e.text, Some(Cow::Borrowed(_))), "text was copied");
+    assert!(
+        matches!(e.carrier, Some(Cow::Borrowed(_))),
+        "carrier was copied"
+    );
+    assert!(matches!(e.at, Some(Cow::Borrowed(_))), "at was copied");
+    // An escaped string cannot be borrowed, and is still read correctly.
+    let e: UsageEvent = creditcast::input::from_json(r#"{"service":"sms","text":"a\nb"}"#).unwrap();
+    assert_eq!(e.text.as_deref(), Some("a\nb"));
+    // null is still refused.
+    let err =
+        creditcast::input::from_json::<UsageEvent>(r#"{"service":"sms","text":null}"#).unwrap_err();
+    assert_eq!(
+        (err.code, err.path.as_str()),
+        (ErrorCode::InvalidNumber, "text")
+    );
+    let err = creditcast::input::from_json::<Vec<UsageEvent>>(
+        r#"[{"service":"sms","segments":1},{"service":"sms","carrier":null,"segments":1}]"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (err.code, err.path.as_str()),
+        (ErrorCode::InvalidNumber, "[1].carrier")
+    );
+}

@@ -4,11 +4,11 @@
 use std::borrow::Cow;
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 use super::config::{AutoRecharge, NegativeBalance};
 use crate::error::{Error, ErrorCode as C};
-use crate::input::non_null;
+use crate::input::{non_null, own_cow};
 use crate::money::Dec;
 use crate::ratecard::{Direction, NumberType};
 use crate::rating::UsageEvent;
@@ -41,7 +41,7 @@ pub struct ScenarioEvent<'a> {
     pub kind: EventType,
     #[serde(
         default,
-        deserialize_with = "opt_cow",
+        deserialize_with = "crate::input::opt_cow",
         skip_serializing_if = "Option::is_none"
     )]
     pub service: Option<Cow<'a, str>>,
@@ -53,7 +53,7 @@ pub struct ScenarioEvent<'a> {
     pub direction: Option<Direction>,
     #[serde(
         default,
-        deserialize_with = "opt_cow",
+        deserialize_with = "crate::input::opt_cow",
         skip_serializing_if = "Option::is_none"
     )]
     pub text: Option<Cow<'a, str>>,
@@ -83,7 +83,7 @@ pub struct ScenarioEvent<'a> {
     pub quantity: Option<Dec>,
     #[serde(
         default,
-        deserialize_with = "opt_cow",
+        deserialize_with = "crate::input::opt_cow",
         skip_serializing_if = "Option::is_none"
     )]
     pub carrier: Option<Cow<'a, str>>,
@@ -114,14 +114,6 @@ pub struct ScenarioEvent<'a> {
     pub negative_balance: Option<Box<NegativeBalance>>,
 }
 
-/// Borrow strings from the input when it allows (no allocation per event on the hot path); an
-/// explicit `null` is an error, as for every optional field.
-fn opt_cow<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, str>>, D::Error> {
-    #[derive(Deserialize)]
-    struct W<'a>(#[serde(borrow)] Cow<'a, str>);
-    non_null::<D, W<'a>>(d).map(|o| o.map(|w| w.0))
-}
-
 impl<'a> ScenarioEvent<'a> {
     /// A bare event of a type at a time (fill in the fields of the type).
     pub fn new(at: impl Into<Cow<'a, str>>, kind: EventType) -> Self {
@@ -150,20 +142,17 @@ impl<'a> ScenarioEvent<'a> {
 
     /// A copy that borrows nothing.
     pub fn into_owned(self) -> ScenarioEvent<'static> {
-        fn own(c: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
-            c.map(|c| Cow::Owned(c.into_owned()))
-        }
         ScenarioEvent {
             at: Cow::Owned(self.at.into_owned()),
             kind: self.kind,
-            service: own(self.service),
+            service: own_cow(self.service),
             direction: self.direction,
-            text: own(self.text),
+            text: own_cow(self.text),
             segments: self.segments,
             count: self.count,
             duration_seconds: self.duration_seconds,
             quantity: self.quantity,
-            carrier: own(self.carrier),
+            carrier: own_cow(self.carrier),
             number_type: self.number_type,
             amount: self.amount,
             auto_recharge: self.auto_recharge,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorCode as C, Errors};
 use crate::fees::FeeIndex;
+use crate::input::own_cow;
 use crate::money::{add, mul, Dec};
 use crate::ratecard::{
     validate, Direction, FeeChannel, FeeTiming, NumberType, Pricing, RateCard, Service,
@@ -37,8 +38,7 @@ pub struct UsageEvent<'a> {
     /// SMS: the message text (segments are counted from it).
     #[serde(
         default,
-        borrow,
-        deserialize_with = "crate::input::non_null",
+        deserialize_with = "crate::input::opt_cow",
         skip_serializing_if = "Option::is_none"
     )]
     pub text: Option<Cow<'a, str>>,
@@ -73,8 +73,7 @@ pub struct UsageEvent<'a> {
     /// SMS/MMS: the recipient's (or sender's, inbound) carrier id, for pass-through fees.
     #[serde(
         default,
-        borrow,
-        deserialize_with = "crate::input::non_null",
+        deserialize_with = "crate::input::opt_cow",
         skip_serializing_if = "Option::is_none"
     )]
     pub carrier: Option<Cow<'a, str>>,
@@ -87,8 +86,7 @@ pub struct UsageEvent<'a> {
     /// When it happened (ISO-8601); selects dated carrier fees and the period for tiers/allowances.
     #[serde(
         default,
-        borrow,
-        deserialize_with = "crate::input::non_null",
+        deserialize_with = "crate::input::opt_cow",
         skip_serializing_if = "Option::is_none"
     )]
     pub at: Option<Cow<'a, str>>,
@@ -97,20 +95,17 @@ pub struct UsageEvent<'a> {
 impl UsageEvent<'_> {
     /// A copy that borrows nothing.
     pub fn into_owned(self) -> UsageEvent<'static> {
-        fn own(c: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
-            c.map(|c| Cow::Owned(c.into_owned()))
-        }
         UsageEvent {
             service: Cow::Owned(self.service.into_owned()),
             direction: self.direction,
-            text: own(self.text),
+            text: own_cow(self.text),
             segments: self.segments,
             count: self.count,
             duration_seconds: self.duration_seconds,
             quantity: self.quantity,
-            carrier: own(self.carrier),
+            carrier: own_cow(self.carrier),
             number_type: self.number_type,
-            at: own(self.at),
+            at: own_cow(self.at),
         }
     }
 }
