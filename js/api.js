@@ -1,6 +1,8 @@
 // Hand-written wrappers over the generated bindings, where building the result in JS beats
 // sending it through JSON: the WASM core still computes everything.
-import { segmentMessage as segmentMessageJson, __segmentPacked } from './creditcast_wasm.js';
+import {
+  segmentMessage as segmentMessageJson, __segmentPacked, __project, __compare, __recommendAutoRecharge,
+} from './creditcast_wasm.js';
 
 /**
  * Count SMS segments exactly as carriers bill them. Without options the result is assembled here
@@ -42,7 +44,6 @@ export function segmentMessage(text, options) {
   };
 }
 
-import { __project, __compare, __recommendAutoRecharge } from './creditcast_wasm.js';
 
 const typed = (a) => (a instanceof Float64Array ? a : Float64Array.from(a));
 

@@ -496,7 +496,7 @@ impl RatingEngine {
             ChargeDetail::Totals => Some(Charges::Totals(totals)),
             ChargeDetail::None => None,
         };
-        Ok(acc.finish(charges))
+        acc.finish(charges)
     }
 
     /// Services and carriers are few: a scan beats hashing the name for every event.
@@ -863,13 +863,12 @@ impl Core {
     }
 }
 
-/// Running batch totals, indexed by service and carrier number (no hashing per event).
+/// Running batch totals, indexed by service and carrier number (no hashing per event). Only the
+/// per-service sums are kept per event; every other total is derived from them once, in `finish`
+/// (exact, since decimal addition is exact within range).
 #[derive(Default)]
 struct Acc {
     count: u64,
-    usage: Decimal,
-    fees: Decimal,
-    total: Decimal,
     by_service: Vec<Option<(Arc<str>, ServiceTotal)>>,
     by_carrier: Vec<Option<(Arc<str>, CarrierTotal)>>,
 }
@@ -889,9 +888,6 @@ fn slot_of<'a, T: Default>(
 impl Acc {
     fn add(&mut self, c: &Core, carriers: &[Arc<str>]) -> Result<(), Error> {
         self.count += 1;
-        self.usage = add(self.usage, c.usage, "")?;
-        self.fees = add(self.fees, c.fees, "")?;
-        self.total = add(self.total, c.total, "")?;
         if let Some(st) = slot_of(&mut self.by_service, c.service_index as usize, &c.service) {
             if st.events == 0 {
                 st.unit = c.units.unit.to_string();
@@ -900,7 +896,6 @@ impl Acc {
             st.quantity = Dec(add(st.quantity.0, c.units.quantity.0, "")?);
             st.usage = Dec(add(st.usage.0, c.usage, "")?);
             st.carrier_fees = Dec(add(st.carrier_fees.0, c.fees, "")?);
-            st.total = Dec(add(st.total.0, c.total, "")?);
         }
         if let Some(ci) = c.fee_carrier {
             if let Some(name) = carriers.get(ci as usize) {
@@ -913,18 +908,21 @@ impl Acc {
         Ok(())
     }
 
-    fn finish(self, charges: Option<Charges>) -> BatchResult {
-        BatchResult {
+    fn finish(self, charges: Option<Charges>) -> Result<BatchResult, Error> {
+        let (mut usage, mut fees) = (Decimal::ZERO, Decimal::ZERO);
+        let mut by_service = BTreeMap::new();
+        for (k, mut v) in self.by_service.into_iter().flatten() {
+            v.total = Dec(add(v.usage.0, v.carrier_fees.0, "")?);
+            usage = add(usage, v.usage.0, "")?;
+            fees = add(fees, v.carrier_fees.0, "")?;
+            by_service.insert(k.to_string(), v);
+        }
+        Ok(BatchResult {
             count: self.count,
-            usage: Dec(self.usage),
-            carrier_fees: Dec(self.fees),
-            total: Dec(self.total),
-            by_service: self
-                .by_service
-                .into_iter()
-                .flatten()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
+            usage: Dec(usage),
+            carrier_fees: Dec(fees),
+            total: Dec(add(usage, fees, "")?),
+            by_service,
             by_carrier: self
                 .by_carrier
                 .into_iter()
@@ -932,6 +930,6 @@ impl Acc {
                 .map(|(k, v)| (k.to_string(), v))
                 .collect(),
             charges,
-        }
+        })
     }
 }
