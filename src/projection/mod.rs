@@ -155,7 +155,8 @@ impl ProjectionRequest {
     }
 }
 
-/// Path 0's balance after each step (`f64`, for typed arrays).
+/// Path 0's balance after each step, as `f64` for chart typed arrays only: a display copy of
+/// the exact balance (the balances themselves, and every amount reported, are decimals).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Series {

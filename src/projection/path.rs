@@ -192,7 +192,9 @@ fn push_iso(out: &mut String, t: Instant) {
 }
 
 /// Exact decimal to the nearest `f64` using only IEEE basic operations (correctly rounded on
-/// every target), so charts match natively and in WASM.
+/// every target), so charts match natively and in WASM. This is the one place an amount becomes
+/// a float: a display copy of the exact balance for the chart arrays (`Series`, `Bands`), which
+/// nothing reads back into money. Every amount the projection reports is a `Decimal`.
 pub(crate) fn to_f64(d: Decimal) -> f64 {
     const P: [f64; 23] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
