@@ -71,4 +71,18 @@ impl FeeIndex {
             None => v.iter().find(|s| s.1 == Instant::MAX).map(|s| s.2),
         }
     }
+
+    /// Every start and end of a fee span strictly between `from` and `to`, sorted, once each.
+    pub fn boundaries(&self, from: Instant, to: Instant) -> Vec<Instant> {
+        let mut v: Vec<Instant> = self
+            .spans
+            .values()
+            .flatten()
+            .flat_map(|s| [s.0, s.1])
+            .filter(|t| *t > from && *t < to)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
 }

@@ -1244,3 +1244,140 @@ fn apply_all_stops_at_the_first_bad_event_and_keeps_the_ones_before() {
     acct.apply_all(&e, &events[2..]).unwrap();
     assert_eq!(acct.balance(), d("8"));
 }
+
+// ---- aggregated usage (`parts`) ----
+
+#[test]
+fn an_aggregated_usage_event_charges_the_sum_of_its_parts_as_one_debit() {
+    let parts = json!([
+        { "segments": 2, "count": 30, "carrier": "tmobile" },
+        { "segments": 1, "count": 5, "carrier": "tmobile", "direction": "inbound" },
+        { "segments": 3, "count": 1 }
+    ]);
+    let one = run(
+        &engine(),
+        &scenario(
+            base(),
+            vec![
+                json!({ "at": "2025-01-02T10:00:00Z", "type": "usage", "service": "sms", "parts": parts }),
+            ],
+            "2025-01-31",
+        ),
+    );
+    let separate: Vec<Value> = parts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let mut e = p.clone();
+            e["at"] = json!("2025-01-02T10:00:00Z");
+            e["type"] = json!("usage");
+            e["service"] = json!("sms");
+            e
+        })
+        .collect();
+    let many = run(&engine(), &scenario(base(), separate, "2025-01-31"));
+    // 60 + 5 + 3 segments at 0.01, fees on the 65 T-Mobile segments at 0.005.
+    assert_eq!(kinds(&one), vec![EntryKind::Usage, EntryKind::CarrierFee]);
+    assert_eq!(one.ledger[0].amount.0, d("-0.68"));
+    assert_eq!(one.ledger[1].amount.0, d("-0.325"));
+    assert_eq!(one.ledger[0].amount.to_string(), "-0.68", "normalised");
+    assert_eq!(one.ledger[1].event_index, Some(0));
+    assert_eq!(one.balance, many.balance);
+    assert_eq!(one.statements, many.statements);
+    assert_eq!(many.ledger.len(), 5);
+}
+
+#[test]
+fn an_aggregated_usage_event_is_refused_as_a_whole_and_consumes_no_allowance() {
+    // 10 lookups are included: the event's two parts would use them and 6 more (6.00 > 5.00).
+    let account = with(base(), "openingBalance", json!("5"));
+    let lookups = |at: &str, a: u32, b: u32| {
+        json!({ "at": at, "type": "usage", "service": "lookup",
+                "parts": [{ "quantity": a }, { "quantity": b }] })
+    };
+    let r = run(
+        &engine(),
+        &scenario(
+            account,
+            vec![lookups("2025-01-02", 8, 8), lookups("2025-01-03", 6, 4)],
+            "2025-01-31",
+        ),
+    );
+    assert_eq!(r.refused.len(), 1);
+    assert_eq!(
+        (r.refused[0].event_index, r.refused[0].amount.0),
+        (0, d("6"))
+    );
+    // The second event is free: the refused one put the allowance back.
+    assert_eq!(r.balance.0, d("5"));
+    assert!(r.ledger.is_empty());
+}
+
+#[test]
+fn aggregated_usage_errors_name_the_part_and_change_nothing() {
+    let e = engine();
+    let at = "2025-01-02T10:00:00Z";
+    let cases: Vec<(Value, ErrorCode, &str)> = vec![
+        (
+            json!({ "at": at, "type": "usage", "service": "sms",
+                    "parts": [{ "segments": 1 }, { "segments": 1, "carrier": "nope" }] }),
+            ErrorCode::UnknownCarrier,
+            "parts[1].carrier",
+        ),
+        (
+            json!({ "at": at, "type": "usage", "service": "sms", "count": 2,
+                    "parts": [{ "segments": 1 }] }),
+            ErrorCode::NotApplicable,
+            "count",
+        ),
+        (
+            json!({ "at": at, "type": "usage", "service": "sms", "parts": [] }),
+            ErrorCode::InvalidValue,
+            "parts",
+        ),
+        (
+            json!({ "at": at, "type": "usage", "service": "fax", "parts": [{ "count": 1 }] }),
+            ErrorCode::UnknownService,
+            "service",
+        ),
+        (
+            json!({ "at": at, "type": "purchase", "amount": "1", "parts": [{ "count": 1 }] }),
+            ErrorCode::NotApplicable,
+            "parts",
+        ),
+        (
+            json!({ "at": at, "type": "usage", "service": "sms", "parts": [{ "segments": 1, "at": at }] }),
+            ErrorCode::UnknownField,
+            "parts[0].at",
+        ),
+        (
+            json!({ "at": at, "type": "usage", "service": "lookup",
+                    "parts": [{ "quantity": 4 }, { "quantity": -1 }] }),
+            ErrorCode::NegativeValue,
+            "parts[1].quantity",
+        ),
+    ];
+    for (event, code, path) in cases {
+        let mut acct = Account::new(serde_json::from_value(base()).unwrap(), &e).unwrap();
+        acct.apply(&e, &ScenarioEvent::from_json(&json!({ "at": "2025-01-01T12:00:00Z", "type": "usage", "service": "lookup", "quantity": 9 }).to_string()).unwrap())
+            .unwrap();
+        let before = acct.clone();
+        let text = event.to_string();
+        let err = ScenarioEvent::from_json(&text)
+            .and_then(|ev| acct.apply(&e, &ev).map(|_| ()))
+            .unwrap_err();
+        assert_eq!(
+            (err.code, err.path.as_str()),
+            (code, path),
+            "{event}: {err}"
+        );
+        assert_eq!(acct, before, "{event}: nothing changed");
+        // Still usable: one more included lookup is free, the next is charged.
+        let ok =
+            json!({ "at": at, "type": "usage", "service": "lookup", "parts": [{ "quantity": 2 }] });
+        acct.apply(&e, &ScenarioEvent::from_json(&ok.to_string()).unwrap())
+            .unwrap();
+        assert_eq!(acct.balance(), d("9"));
+    }
+}

@@ -13,7 +13,7 @@ use super::statement::{invoice, MonthAcc};
 use super::{Account, PaymentMethod, PendingFee, Refusal, RefusalReason};
 use crate::error::{Error, ErrorCode as C};
 use crate::money::{add, sub, Dec};
-use crate::rating::{Rated, RatingEngine};
+use crate::rating::{Checkpoint, Rated, RatingEngine};
 use crate::time::{format_instant, month_index, month_start, Instant, HOUR};
 
 impl Account {
@@ -40,16 +40,13 @@ impl Account {
                         return Err(e);
                     }
                 };
-                if charge.total.0 > MAX_AMOUNT {
-                    self.counters.undo_last();
-                    return Err(Error::new(
-                        C::OutOfRange,
-                        "",
-                        format!("this event would charge {}; the most one event may charge is {MAX_AMOUNT}", charge.total),
-                    ));
-                }
-                self.advance(at)?;
-                self.usage(engine, at, &charge)?;
+                self.debit(engine, at, &charge, None)?;
+            }
+            Action::Parts(service, parts) => {
+                let period = self.s.period_of_month(self.month_of(at));
+                let (charge, cp) =
+                    engine.rate_parts(service, parts, Some(at), &mut self.counters, period)?;
+                self.debit(engine, at, &charge, Some(&cp))?;
             }
             Action::Purchase(amount) => {
                 positive_payment(amount, "amount", scale)?;
@@ -106,6 +103,55 @@ impl Account {
         }
         self.events_applied += 1;
         Ok(())
+    }
+
+    /// A charge rated elsewhere (a projection's aggregated usage, priced from
+    /// [`RatingEngine::linear_unit`]): exactly what applying the event would do, without parsing
+    /// or rating it. The counters must not depend on it (linear pricing).
+    pub(crate) fn apply_rated(
+        &mut self,
+        engine: &RatingEngine,
+        at: Instant,
+        charge: &Rated,
+    ) -> Result<(), Error> {
+        self.check_order(at, "at")?;
+        self.debit(engine, at, charge, None)?;
+        self.events_applied += 1;
+        Ok(())
+    }
+
+    /// Post a rated charge at `at` (checked in order): the amount limit, the clock, then usage.
+    /// A refusal or error puts the counters back: to `undo` when given, else the last rating.
+    fn debit(
+        &mut self,
+        engine: &RatingEngine,
+        at: Instant,
+        charge: &Rated,
+        undo: Option<&Checkpoint>,
+    ) -> Result<(), Error> {
+        if charge.total.0 > MAX_AMOUNT {
+            self.undo(undo);
+            return Err(Error::new(
+                C::OutOfRange,
+                "",
+                format!(
+                    "this event would charge {}; the most one event may charge is {MAX_AMOUNT}",
+                    charge.total
+                ),
+            ));
+        }
+        if let Err(e) = self.advance(at) {
+            self.undo(undo);
+            return Err(e);
+        }
+        self.usage(engine, at, charge, undo)
+    }
+
+    fn undo(&mut self, to: Option<&Checkpoint>) {
+        match to {
+            Some(cp) => self.counters.restore(cp),
+            None => self.counters.undo_last(),
+        }
     }
 
     pub(super) fn check_order(&self, t: Instant, path: &str) -> Result<(), Error> {
@@ -221,7 +267,13 @@ impl Account {
         self.maybe_recharge(f.due, None)
     }
 
-    fn usage(&mut self, engine: &RatingEngine, at: Instant, charge: &Rated) -> Result<(), Error> {
+    fn usage(
+        &mut self,
+        engine: &RatingEngine,
+        at: Instant,
+        charge: &Rated,
+        undo: Option<&Checkpoint>,
+    ) -> Result<(), Error> {
         let (usage, fee, total) = (charge.usage.0, charge.carrier_fees.0, charge.total.0);
         let defer = engine.fee_deferral_hours().filter(|_| !fee.is_zero());
         // What leaves the balance now (a deferred fee leaves it later).
@@ -236,7 +288,7 @@ impl Account {
                     sub(sub(self.balance.0, self.pending_total, "")?, total, "")?
                 };
                 if lowest < floor {
-                    self.counters.undo_last();
+                    self.undo(undo);
                     return self.refuse(at, charge, floor);
                 }
             }
@@ -370,6 +422,7 @@ impl Account {
             self.pending_failures -= 1;
             self.config.payment_method = PaymentMethod::Failed;
             self.current.recharge_failures += 1;
+            self.recharge_attempts += 1;
             self.last_attempt = Some(Attempt {
                 at,
                 amount: Dec(amount),
@@ -383,6 +436,7 @@ impl Account {
         self.balance = Dec(add(self.balance.0, amount, "")?);
         self.current.recharges = Dec(add(self.current.recharges.0, amount, "")?);
         self.caps.count(day, month);
+        self.recharge_attempts += 1;
         self.last_attempt = Some(Attempt {
             at,
             amount: Dec(amount),

@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorCode as C};
 use crate::input::{non_null, own_cow};
 use crate::money::Dec;
 use crate::ratecard::{Direction, NumberType};
-use crate::rating::UsageEvent;
+use crate::rating::{UsageEvent, UsagePart};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -93,6 +93,16 @@ pub struct ScenarioEvent<'a> {
         skip_serializing_if = "Option::is_none"
     )]
     pub number_type: Option<NumberType>,
+    /// `usage`: aggregated usage of `service`, rated part by part and charged as one event (one
+    /// `usage` and one `carrierFee` entry, refused as a whole). The per-message fields then
+    /// belong to the parts.
+    #[serde(
+        default,
+        borrow,
+        deserialize_with = "non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parts: Option<Vec<UsagePart<'a>>>,
     /// `purchase`: the amount bought (> 0, at most the card's statement scale in decimals).
     #[serde(
         default,
@@ -129,6 +139,7 @@ impl<'a> ScenarioEvent<'a> {
             quantity: None,
             carrier: None,
             number_type: None,
+            parts: None,
             amount: None,
             auto_recharge: None,
             negative_balance: None,
@@ -154,6 +165,9 @@ impl<'a> ScenarioEvent<'a> {
             quantity: self.quantity,
             carrier: own_cow(self.carrier),
             number_type: self.number_type,
+            parts: self
+                .parts
+                .map(|v| v.into_iter().map(UsagePart::into_owned).collect()),
             amount: self.amount,
             auto_recharge: self.auto_recharge,
             negative_balance: self.negative_balance,
@@ -171,7 +185,8 @@ impl<'a> ScenarioEvent<'a> {
             || self.duration_seconds.is_some()
             || self.quantity.is_some()
             || self.carrier.is_some()
-            || self.number_type.is_some();
+            || self.number_type.is_some()
+            || self.parts.is_some();
         let misplaced = (usage_fields && !usage)
             || (self.amount.is_some() && self.kind != EventType::Purchase)
             || (self.auto_recharge.is_some() && self.kind != EventType::SetAutoRecharge)
@@ -188,6 +203,26 @@ impl<'a> ScenarioEvent<'a> {
                         "a usage event needs `service`",
                     ));
                 };
+                if let Some(parts) = &self.parts {
+                    let per_part = [
+                        (self.direction.is_some(), "direction"),
+                        (self.text.is_some(), "text"),
+                        (self.segments.is_some(), "segments"),
+                        (self.count.is_some(), "count"),
+                        (self.duration_seconds.is_some(), "durationSeconds"),
+                        (self.quantity.is_some(), "quantity"),
+                        (self.carrier.is_some(), "carrier"),
+                        (self.number_type.is_some(), "numberType"),
+                    ];
+                    if let Some((_, field)) = per_part.iter().find(|f| f.0) {
+                        return Err(Error::new(
+                            C::NotApplicable,
+                            *field,
+                            format!("`{field}` belongs to each part of a usage event with `parts`"),
+                        ));
+                    }
+                    return Ok(Action::Parts(service, parts));
+                }
                 Action::Usage(UsageEvent {
                     service: Cow::Borrowed(service.as_ref()),
                     direction: self.direction.unwrap_or_default(),
@@ -240,7 +275,7 @@ impl<'a> ScenarioEvent<'a> {
     #[cold]
     fn not_applicable(&self) -> Error {
         let usage = self.kind == EventType::Usage;
-        let fields: [(bool, &str, bool); 12] = [
+        let fields: [(bool, &str, bool); 13] = [
             (self.service.is_some(), "service", usage),
             (self.direction.is_some(), "direction", usage),
             (self.text.is_some(), "text", usage),
@@ -250,6 +285,7 @@ impl<'a> ScenarioEvent<'a> {
             (self.quantity.is_some(), "quantity", usage),
             (self.carrier.is_some(), "carrier", usage),
             (self.number_type.is_some(), "numberType", usage),
+            (self.parts.is_some(), "parts", usage),
             (
                 self.amount.is_some(),
                 "amount",
@@ -289,6 +325,8 @@ impl<'a> ScenarioEvent<'a> {
 /// What an event asks for, after the per-type field check.
 pub(crate) enum Action<'e> {
     Usage(UsageEvent<'e>),
+    /// Aggregated usage: the service and its parts.
+    Parts(&'e str, &'e [UsagePart<'e>]),
     Purchase(Decimal),
     PaymentWillFail,
     PaymentMethodFixed,

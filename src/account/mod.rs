@@ -166,6 +166,10 @@ pub struct Account {
     pending_total: Decimal,
     #[serde(skip)]
     collect: Option<Applied>,
+    /// Auto-recharge attempts (succeeded or failed) since the account was opened: a cheap way
+    /// for a driver to notice one.
+    #[serde(default)]
+    recharge_attempts: u64,
 }
 
 impl Account {
@@ -213,6 +217,7 @@ impl Account {
             s,
             pending_total: Decimal::ZERO,
             collect: None,
+            recharge_attempts: 0,
         })
     }
 
@@ -271,6 +276,16 @@ impl Account {
     /// The account's clock: the last event or `advance_to` time.
     pub fn now(&self) -> Instant {
         self.now
+    }
+
+    /// Auto-recharge attempts (succeeded or failed) since the account was opened.
+    pub fn recharge_attempts(&self) -> u64 {
+        self.recharge_attempts
+    }
+
+    /// The last auto-recharge attempt.
+    pub fn last_attempt(&self) -> Option<Attempt> {
+        self.last_attempt
     }
 
     pub fn events_applied(&self) -> u64 {

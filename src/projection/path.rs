@@ -6,6 +6,8 @@ use std::borrow::Cow;
 
 use rust_decimal::Decimal;
 
+use std::sync::Arc;
+
 use crate::account::{
     Account, AccountConfig, Attempt, EntryKind, EventType, LedgerMode, Outcome, ScenarioEvent,
     SimulationOptions,
@@ -13,7 +15,7 @@ use crate::account::{
 use crate::error::{Error, ErrorCode as C};
 use crate::money::Dec;
 use crate::ratecard::{Direction, ServiceKind};
-use crate::rating::{RatingEngine, MAX_COUNT};
+use crate::rating::{Rated, RatingEngine, UsagePart, MAX_COUNT};
 use crate::time::{civil_from_days, format_month, month_index, Instant, DAY, HOUR};
 
 use super::profile::{BusyPlan, ServicePlan, DAYS_PER_MONTH};
@@ -38,8 +40,6 @@ pub(crate) struct Plan<'e> {
     pub days: usize,
     /// Steps per day: 1 or 24.
     pub per_day: usize,
-    /// Step times as RFC 3339 UTC, `ISO_LEN` bytes each (the `at` of every event of the step).
-    times: String,
     /// Expected volume per (day, service) before daily noise: `day * services + service`.
     base: Vec<f64>,
     /// Calendar months the projection overlaps (account time zone), `"2025-01"`.
@@ -61,13 +61,7 @@ impl<'e> Plan<'e> {
         hourly: bool,
     ) -> Result<Plan<'e>, Error> {
         let per_day = if hourly { 24 } else { 1 };
-        let step = DAY / per_day as i64;
         let end = start + days as i64 * DAY;
-        let steps = days * per_day;
-        let mut times = String::with_capacity(steps * ISO_LEN);
-        for k in 0..steps {
-            push_iso(&mut times, start + k as i64 * step);
-        }
         let first_day = (start + i64::from(offset)).div_euclid(DAY);
         let n = services.len();
         let mut base = vec![0.0; days * n];
@@ -113,7 +107,6 @@ impl<'e> Plan<'e> {
             offset,
             days,
             per_day,
-            times,
             base,
             months,
             first_month,
@@ -139,7 +132,6 @@ impl<'e> Plan<'e> {
             offset: self.offset,
             days: self.days,
             per_day: self.per_day,
-            times: self.times.clone(),
             base: self.base.clone(),
             months: self.months.clone(),
             first_month: self.first_month,
@@ -154,10 +146,11 @@ impl<'e> Plan<'e> {
         DAY / self.per_day as i64
     }
 
-    fn at(&self, k: usize) -> &str {
-        self.times
-            .get(k * ISO_LEN..(k + 1) * ISO_LEN)
-            .unwrap_or_default()
+    /// The time of step `k` as RFC 3339 UTC (the `at` of the events the engine rates).
+    fn at(&self, k: usize) -> String {
+        let mut s = String::with_capacity(ISO_LEN);
+        push_iso(&mut s, self.start + k as i64 * self.step_seconds());
+        s
     }
 
     /// Index into `months` of an instant, if the projection overlaps its month.
@@ -212,7 +205,6 @@ pub(crate) fn to_f64(d: Decimal) -> f64 {
 /// One aggregated usage event before it becomes a [`ScenarioEvent`].
 #[derive(Debug, Clone, Copy, Default)]
 struct Ev {
-    service: u16,
     inbound: bool,
     carrier: u16,
     /// SMS: segments per message.
@@ -231,6 +223,71 @@ struct Carry {
     bucket: Vec<f64>,
     /// Voice: billing increments, per direction.
     increments: [f64; 2],
+}
+
+/// Fixed-point scale of the fast lane's sums: unit charges with more decimals take the engine.
+const FAST_SCALE: u32 = 16;
+/// Sums stay below this so that they fit a `Decimal` (96-bit mantissa).
+const FAST_LIMIT: i128 = 1 << 95;
+
+/// A part's charge per unit of `count`, as integers at [`FAST_SCALE`]; `None` if not linear.
+#[derive(Clone, Copy)]
+struct Unit {
+    key: (bool, u16, u32, u64),
+    per: Option<(i128, i128)>,
+}
+
+/// Per service: unit charges of the parts seen, valid until the next carrier-fee change.
+struct Tariff {
+    units: Vec<Unit>,
+}
+
+fn fixed(d: Decimal) -> Option<i128> {
+    let d = d.normalize();
+    let s = d.scale();
+    if s > FAST_SCALE {
+        return None;
+    }
+    d.mantissa()
+        .checked_mul(10i128.checked_pow(FAST_SCALE - s)?)
+}
+
+/// `m × 10^-FAST_SCALE` without trailing zeros (what `Decimal::normalize` gives).
+fn to_decimal(m: i128) -> Option<Decimal> {
+    if m.abs() >= FAST_LIMIT {
+        return None;
+    }
+    if m == 0 {
+        return Some(Decimal::ZERO);
+    }
+    let (neg, mut u) = (m < 0, m.unsigned_abs());
+    let mut s = FAST_SCALE;
+    // Strip trailing zeros 8, 8, 4, 2, then 1 at a time (any count up to FAST_SCALE = 16),
+    // dividing by constants (multiplications) while the value fits 64 bits.
+    macro_rules! strip {
+        ($x:ident, $p:literal, $d:literal) => {
+            if s >= $p && $x % $d == 0 {
+                $x /= $d;
+                s -= $p;
+            }
+        };
+    }
+    if let Ok(mut x) = u64::try_from(u) {
+        strip!(x, 8, 100_000_000);
+        strip!(x, 8, 100_000_000);
+        strip!(x, 4, 10_000);
+        strip!(x, 2, 100);
+        strip!(x, 1, 10);
+        u = u128::from(x);
+    } else {
+        strip!(u, 8, 100_000_000);
+        strip!(u, 8, 100_000_000);
+        strip!(u, 4, 10_000);
+        strip!(u, 2, 100);
+        strip!(u, 1, 10);
+    }
+    let m = i128::try_from(u).ok()?;
+    Decimal::try_from_i128_with_scale(if neg { -m } else { m }, s).ok()
 }
 
 /// Split `n` into parts by `shares`, carrying each part's rounding into the next call (largest
@@ -347,8 +404,8 @@ pub(crate) struct PathOut {
 struct Payments {
     /// Auto-recharge is on and no payment has failed yet.
     on: bool,
-    /// `recharges_this_month` already counted.
-    seen: u32,
+    /// Recharge attempts of the account already counted.
+    seen: u64,
     /// A `paymentWillFail` is queued for the next attempt.
     armed: bool,
     rng: Stream,
@@ -398,7 +455,7 @@ impl Runner<'_, '_, '_> {
         }
         if self.pay.rng.chance(self.pay.p_fail) {
             self.pay.armed = true;
-            let ev = ScenarioEvent::new(Cow::Borrowed(self.plan.at(k)), EventType::PaymentWillFail);
+            let ev = ScenarioEvent::new(Cow::Owned(self.plan.at(k)), EventType::PaymentWillFail);
             self.emit(&ev)?;
         }
         Ok(())
@@ -428,34 +485,24 @@ impl Runner<'_, '_, '_> {
         }
     }
 
-    /// After an event at step `k`: count a recharge attempt it made, if any.
+    /// After the events at step `k` (or each of them): count the recharge attempts they made.
+    /// Observed after each event, there is at most one, the account's last; observed once per
+    /// step there are no payment failures (`per_event` is on whenever they can happen), so every
+    /// attempt succeeded, at `at`.
     fn observe_event(&mut self, k: usize, at: Instant) -> Result<(), Error> {
-        if self.pay.on {
-            let s = self.account.auto_recharge_status();
-            if s.recharges_this_month > self.pay.seen {
-                for _ in self.pay.seen..s.recharges_this_month {
-                    let a = s.last_attempt.unwrap_or(Attempt {
-                        at,
-                        amount: Dec::ZERO,
-                        outcome: Outcome::Succeeded,
-                    });
-                    self.attempt_seen(Attempt {
-                        outcome: Outcome::Succeeded,
-                        ..a
-                    });
-                }
-                self.pay.seen = s.recharges_this_month;
+        let n = self.account.recharge_attempts();
+        if n > self.pay.seen {
+            let last = self.account.last_attempt().unwrap_or(Attempt {
+                at,
+                amount: Dec::ZERO,
+                outcome: Outcome::Succeeded,
+            });
+            for _ in self.pay.seen..n {
+                self.attempt_seen(last);
+            }
+            self.pay.seen = n;
+            if last.outcome == Outcome::Succeeded {
                 self.draw_payment(k)?;
-            } else if !s.enabled {
-                let a = s.last_attempt.unwrap_or(Attempt {
-                    at,
-                    amount: Dec::ZERO,
-                    outcome: Outcome::Failed,
-                });
-                self.attempt_seen(Attempt {
-                    outcome: Outcome::Failed,
-                    ..a
-                });
             }
         }
         self.track(at);
@@ -484,11 +531,9 @@ impl Runner<'_, '_, '_> {
                 _ => {}
             }
         }
-        if self.pay.on {
-            self.pay.seen = self.account.auto_recharge_status().recharges_this_month;
-            if succeeded {
-                self.draw_payment(k)?;
-            }
+        self.pay.seen = self.account.recharge_attempts();
+        if succeeded {
+            self.draw_payment(k)?;
         }
         self.track(t);
         Ok(())
@@ -578,9 +623,23 @@ pub(crate) fn run_path(
     let mut order: Vec<u32> = Vec::with_capacity(max_parts);
     let mut noise = vec![1.0; n];
     let mut evs: Vec<Ev> = Vec::new();
-    // One event reused for every usage event: its strings are borrowed from the plan.
+    // One event reused for every engine-rated usage event: its strings are borrowed from the plan.
     let mut ev = ScenarioEvent::new(Cow::Borrowed(""), EventType::Usage);
+    let mut ev_parts: Vec<UsagePart<'_>> = Vec::new();
+    let mut ev_step = None;
     let step = plan.step_seconds();
+    let ids: Vec<Arc<str>> = plan
+        .services
+        .iter()
+        .map(|s| Arc::from(s.id.as_str()))
+        .collect();
+    let mut tariffs: Vec<Tariff> = plan
+        .services
+        .iter()
+        .map(|_| Tariff { units: Vec::new() })
+        .collect();
+    let fee_changes = plan.engine.fee_changes(plan.start - 1, plan.end);
+    let mut next_change = 0usize;
 
     for k in 0..steps {
         let d = k / plan.per_day;
@@ -591,12 +650,19 @@ pub(crate) fn run_path(
                 *x = s.noise.map_or(1.0, |z| z.draw(&mut usage));
             }
         }
+        if fee_changes.get(next_change).is_some_and(|c| *c <= t) {
+            while fee_changes.get(next_change).is_some_and(|c| *c <= t) {
+                next_change += 1;
+            }
+            for tf in &mut tariffs {
+                tf.units.clear();
+            }
+        }
         r.advance(k, t)?;
         if k == 0 {
             r.draw_payment(k)?;
         }
 
-        evs.clear();
         for (si, s) in plan.services.iter().enumerate() {
             let (Some(c), Some(base), Some(z)) = (
                 carries.get_mut(si),
@@ -615,6 +681,7 @@ pub(crate) fn run_path(
             if count == 0 {
                 continue;
             }
+            evs.clear();
             let (n_in, n_out) = if s.inbound > 0.0 {
                 let mut io = [0u64; 2];
                 split(
@@ -636,7 +703,7 @@ pub(crate) fn run_path(
                 let inbound = dir == 1;
                 if let Some(v) = s.voice {
                     // Voice: the call count and the billing increments they add up to, as at most
-                    // two events of whole-increment durations.
+                    // two parts of whole-increment durations.
                     let Some(ic) = c.increments.get_mut(dir) else {
                         continue;
                     };
@@ -645,8 +712,8 @@ pub(crate) fn run_path(
                     *ic = kx - kk as f64;
                     let (q, rem) = (kk / total, kk % total);
                     let secs = |q: u64| u64::from(v.first) + q * u64::from(v.next);
-                    push_events(&mut evs, si, inbound, 0, 0, total - rem, secs(q));
-                    push_events(&mut evs, si, inbound, 0, 0, rem, secs(q + 1));
+                    push_events(&mut evs, inbound, 0, 0, total - rem, secs(q));
+                    push_events(&mut evs, inbound, 0, 0, rem, secs(q + 1));
                     continue;
                 }
                 let nb = s.bucket_shares.len();
@@ -663,29 +730,45 @@ pub(crate) fn run_path(
                     }
                     let (ci, ki) = (b / nk, b % nk);
                     let seg = s.classes.get(ki).copied().unwrap_or(1);
-                    push_events(&mut evs, si, inbound, ci as u16, seg, *cnt, 0);
+                    push_events(&mut evs, inbound, ci as u16, seg, *cnt, 0);
                 }
             }
-        }
-
-        ev.at = Cow::Borrowed(plan.at(k));
-        for e in &evs {
-            let Some(s) = plan.services.get(e.service as usize) else {
+            if evs.is_empty() {
                 continue;
-            };
-            ev.service = Some(Cow::Borrowed(s.id.as_str()));
-            ev.direction = e.inbound.then_some(Direction::Inbound);
-            ev.count = Some(e.count);
-            ev.segments = (s.kind == ServiceKind::Sms).then_some(e.segments);
-            ev.duration_seconds =
-                (s.kind == ServiceKind::Voice).then(|| Dec(Decimal::from(e.duration)));
-            let messaging = matches!(s.kind, ServiceKind::Sms | ServiceKind::Mms);
-            ev.carrier = match s.carriers.get(e.carrier as usize) {
-                Some(Some(c)) if messaging => Some(Cow::Borrowed(c.as_str())),
+            }
+
+            // The step's usage of the service: one event, priced here when every part is linear
+            // (the same sums the engine makes, in integers), else rated by the engine.
+            let fast = match (tariffs.get_mut(si), ids.get(si)) {
+                (Some(tf), Some(id)) if r.record.is_none() => {
+                    price_fast(plan, s, tf, &evs, t).map(|(u, f, tot)| Rated {
+                        service: id.clone(),
+                        usage: Dec(u),
+                        carrier_fees: Dec(f),
+                        total: Dec(tot),
+                    })
+                }
                 _ => None,
             };
-            ev.number_type = s.number_type.filter(|_| messaging);
-            r.emit(&ev)?;
+            match fast {
+                Some(rated) => r
+                    .account
+                    .apply_rated(plan.engine, t, &rated)
+                    .map_err(|e| e.at(&format!("profile.services.{}", s.id)))?,
+                None => {
+                    ev_parts.clear();
+                    ev_parts.extend(evs.iter().map(|e| part_of(s, e)));
+                    if ev_step != Some(k) {
+                        ev.at = Cow::Owned(plan.at(k));
+                        ev_step = Some(k);
+                    }
+                    ev.service = Some(Cow::Borrowed(s.id.as_str()));
+                    ev.parts = Some(std::mem::take(&mut ev_parts));
+                    let res = r.emit(&ev);
+                    ev_parts = ev.parts.take().unwrap_or_default();
+                    res?;
+                }
+            }
             if r.per_event {
                 r.observe_event(k, t)?;
             }
@@ -730,7 +813,6 @@ pub(crate) fn run_path(
 /// Push `count` events (several when it exceeds the per-event limit).
 fn push_events(
     evs: &mut Vec<Ev>,
-    service: usize,
     inbound: bool,
     carrier: u16,
     segments: u32,
@@ -740,7 +822,6 @@ fn push_events(
     while count > 0 {
         let c = count.min(u64::from(MAX_COUNT));
         evs.push(Ev {
-            service: service as u16,
             inbound,
             carrier,
             segments,
@@ -751,9 +832,165 @@ fn push_events(
     }
 }
 
+/// A part of a step's usage event.
+fn part_of<'p>(s: &'p ServicePlan, e: &Ev) -> UsagePart<'p> {
+    let messaging = matches!(s.kind, ServiceKind::Sms | ServiceKind::Mms);
+    UsagePart {
+        direction: e.inbound.then_some(Direction::Inbound),
+        count: Some(e.count),
+        segments: (s.kind == ServiceKind::Sms).then_some(e.segments),
+        duration_seconds: (s.kind == ServiceKind::Voice).then(|| Dec(Decimal::from(e.duration))),
+        carrier: match s.carriers.get(e.carrier as usize) {
+            Some(Some(c)) if messaging => Some(Cow::Borrowed(c.as_str())),
+            _ => None,
+        },
+        number_type: s.number_type.filter(|_| messaging),
+        ..UsagePart::default()
+    }
+}
+
+/// Usage, fees and total of a step's parts from per-unit charges, exactly as
+/// [`RatingEngine::rate_parts`] adds them up (and normalises them); `None` when a part is not
+/// linear or a sum leaves the fast lane's range (the engine then rates the event).
+fn price_fast(
+    plan: &Plan<'_>,
+    s: &ServicePlan,
+    tf: &mut Tariff,
+    evs: &[Ev],
+    t: Instant,
+) -> Option<(Decimal, Decimal, Decimal)> {
+    let (mut usage, mut fees) = (0i128, 0i128);
+    for e in evs {
+        let key = (e.inbound, e.carrier, e.segments, e.duration);
+        let per = match tf.units.iter().find(|u| u.key == key) {
+            Some(u) => u.per,
+            None => {
+                let part = UsagePart {
+                    count: None,
+                    ..part_of(s, e)
+                };
+                let per = plan
+                    .engine
+                    .linear_unit(&s.id, &part, Some(t))
+                    .and_then(|(u, f)| Some((fixed(u)?, fixed(f)?)));
+                tf.units.push(Unit { key, per });
+                per
+            }
+        };
+        let (u, f) = per?;
+        let n = i128::from(e.count);
+        usage = usage.checked_add(u.checked_mul(n)?)?;
+        fees = fees.checked_add(f.checked_mul(n)?)?;
+        if usage.abs() >= FAST_LIMIT || fees.abs() >= FAST_LIMIT {
+            return None;
+        }
+    }
+    Some((
+        to_decimal(usage)?,
+        to_decimal(fees)?,
+        to_decimal(usage.checked_add(fees)?)?,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast lane gives exactly what the engine gives for the same parts (value and
+    /// representation), or steps aside: random parts of every service of a plan, on the default
+    /// card and on one billing voice per second (minutes that need rounding are not linear).
+    #[test]
+    fn fast_prices_are_the_engines_sums() {
+        use crate::ratecard::RateCard;
+        use crate::rating::Counters;
+        let mut per_second = RateCard::default_card();
+        for s in per_second.services.values_mut() {
+            if let Some(b) = &mut s.billing {
+                b.first_increment = 1;
+                b.next_increment = 1;
+            }
+        }
+        let req: super::super::ProjectionRequest = crate::input::from_json(
+            &serde_json::json!({
+                "account": { "openingBalance": "100", "plan": { "start": "2024-09-01" } },
+                "profile": { "services": {
+                    "sms": { "perDay": 100, "inboundShare": 0.2,
+                             "carrierMix": { "tmobile": 0.5, "att": 0.3, "verizon": 0.2 },
+                             "segmentsMix": [{ "segments": 1, "share": 0.6 },
+                                             { "segments": 3, "share": 0.4, "encoding": "UCS-2" }] },
+                    "mms": { "perDay": 10, "carrierMix": { "tmobile": 0.5, "uscellular": 0.5 } },
+                    "voiceLocal": { "perDay": 10, "inboundShare": 0.4, "durationSeconds": { "mean": 100 } },
+                    "automatedVoice": { "perDay": 10, "durationSeconds": { "mean": 40 } },
+                    "lookup": { "perDay": 10 }
+                } },
+                "start": "2024-09-15", "days": 60, "resolution": "day", "paths": 1, "seed": 1
+            })
+            .to_string(),
+        )
+        .unwrap();
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n.max(1)
+        };
+        let (mut fast_count, mut engine_count) = (0, 0);
+        for card in [RateCard::default_card(), per_second] {
+            let engine = RatingEngine::new(card).unwrap();
+            let plan = super::super::prepare(&engine, &req).unwrap();
+            for s in &plan.services {
+                let mut tf = Tariff { units: Vec::new() };
+                for _ in 0..300 {
+                    // Around the AT&T MMS fee change of 2024-10-01.
+                    let t = plan.start + next(40) as i64 * DAY;
+                    let evs: Vec<Ev> = (0..1 + next(6))
+                        .map(|_| Ev {
+                            inbound: s.inbound > 0.0 && next(2) == 1,
+                            carrier: next(s.carriers.len() as u64) as u16,
+                            segments: s.classes[next(s.classes.len() as u64) as usize],
+                            count: if next(10) == 0 {
+                                MAX_COUNT
+                            } else {
+                                1 + next(5000) as u32
+                            },
+                            duration: s
+                                .voice
+                                .map_or(0, |v| u64::from(v.first) + next(40) * u64::from(v.next)),
+                        })
+                        .collect();
+                    let parts: Vec<UsagePart<'_>> = evs.iter().map(|e| part_of(s, e)).collect();
+                    let mut counters = Counters::new();
+                    let (want, _) = engine
+                        .rate_parts(&s.id, &parts, Some(t), &mut counters, 0)
+                        .unwrap();
+                    // In a projection a fee change clears the tariff; here the time is random.
+                    tf.units.clear();
+                    match price_fast(&plan, s, &mut tf, &evs, t) {
+                        Some((u, f, total)) => {
+                            fast_count += 1;
+                            assert_eq!(
+                                (u.to_string(), f.to_string(), total.to_string()),
+                                (
+                                    want.usage.to_string(),
+                                    want.carrier_fees.to_string(),
+                                    want.total.to_string()
+                                ),
+                                "{} {parts:?}",
+                                s.id
+                            );
+                        }
+                        None => engine_count += 1,
+                    }
+                }
+            }
+        }
+        // Both lanes were exercised: lookups (an allowance) and per-second calls take the engine.
+        assert!(
+            fast_count > 1000 && engine_count > 300,
+            "{fast_count} {engine_count}"
+        );
+    }
 
     #[test]
     fn split_keeps_totals_and_shares() {

@@ -1,6 +1,9 @@
 //! Rating: a usage event plus a rate card gives a charge with line items.
 
+mod parts;
 mod pricing;
+
+pub use parts::{Checkpoint, UsagePart, MAX_PARTS};
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
