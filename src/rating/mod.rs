@@ -19,8 +19,8 @@ use crate::fees::FeeIndex;
 use crate::input::own_cow;
 use crate::money::{add, mul, Dec};
 use crate::ratecard::{
-    validate, Direction, FeeChannel, FeeTiming, NumberType, Pricing, RateCard, Service,
-    ServiceKind, VoiceBilling,
+    validate, Direction, FeeChannel, FeeTiming, NumberType, Pricing, PricingModel, RateCard,
+    Service, ServiceKind, VoiceBilling,
 };
 use crate::segments::{count_segments, Encoding, SegmentOptions};
 use crate::time::{month_index, parse_instant, Instant};
@@ -696,11 +696,18 @@ impl RatingEngine {
             (Direction::Inbound, Some(p)) => p,
             _ => &s.outbound,
         };
-        let used_entry = counters.used.entry((slot, period)).or_insert(Decimal::ZERO);
-        let used = *used_entry;
-        counters.last = Some(((slot, period), used));
-        let mut usage = pricing::price_units(pricing, used, quantity, lines, "quantity")?;
-        *used_entry = add(used, quantity, "quantity")?;
+        let mut usage = if pricing.model == PricingModel::Flat && pricing.included.is_none() {
+            // Nothing depends on the units used before: no counter to keep.
+            counters.last = None;
+            pricing::price_units(pricing, Decimal::ZERO, quantity, lines, "quantity")?
+        } else {
+            let used_entry = counters.used.entry((slot, period)).or_insert(Decimal::ZERO);
+            let used = *used_entry;
+            counters.last = Some(((slot, period), used));
+            let usage = pricing::price_units(pricing, used, quantity, lines, "quantity")?;
+            *used_entry = add(used, quantity, "quantity")?;
+            usage
+        };
         if !connect.is_zero() {
             lines.push(Line {
                 kind: LineKind::ConnectFee,
@@ -788,6 +795,7 @@ fn compile(id: &str, s: &Service) -> Compiled {
     }
 }
 
+#[inline]
 fn na(present: bool, field: &str, kind: ServiceKind) -> Result<(), Error> {
     if present {
         let name = match kind {

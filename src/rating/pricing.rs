@@ -68,6 +68,16 @@ pub(super) fn price_units(
     lines: &mut Vec<Line>,
     path: &str,
 ) -> Result<Decimal, Error> {
+    if p.model == PricingModel::Flat && p.included.is_none() {
+        // No allowance: the units used before do not matter.
+        if q <= Decimal::ZERO {
+            return Ok(Decimal::ZERO);
+        }
+        let price = p.unit_price.map(|d| d.0).unwrap_or_default();
+        let amount = mul(q, price, path)?;
+        lines.push(line(LineKind::Usage, q, price, amount, None));
+        return minimum(p, amount, lines, path);
+    }
     let included = p.included.map(|d| d.0).unwrap_or_default();
     let left = zero_max(sub(included, used, path)?);
     let free = left.min(q);
@@ -145,8 +155,18 @@ pub(super) fn price_units(
             lines.push(line(LineKind::Package, new_blocks, price, amount, None));
         }
     }
-    if let Some(min) = p.minimum_per_event {
-        if amount < min.0 {
+    minimum(p, amount, lines, path)
+}
+
+/// The per-event minimum: a `minimumCharge` line tops the usage amount up to it.
+fn minimum(
+    p: &Pricing,
+    amount: Decimal,
+    lines: &mut Vec<Line>,
+    path: &str,
+) -> Result<Decimal, Error> {
+    match p.minimum_per_event {
+        Some(min) if amount < min.0 => {
             let top_up = sub(min.0, amount, path)?;
             lines.push(Line {
                 kind: LineKind::MinimumCharge,
@@ -158,8 +178,8 @@ pub(super) fn price_units(
                 number_type: None,
                 deferred: false,
             });
-            amount = min.0;
+            Ok(min.0)
         }
+        _ => Ok(amount),
     }
-    Ok(amount)
 }
