@@ -191,21 +191,27 @@ impl Ledger {
             }
         };
         let run = self.entries.get_mut(group.start..).unwrap_or_default();
+        // Balances after each entry of the run are its running sums from `group.base`: merging
+        // an amount into entry `j` moves the balances from `j` on by that amount.
         match run
-            .iter_mut()
-            .find(|x| x.kind == e.kind && x.service == e.service)
+            .iter()
+            .position(|x| x.kind == e.kind && x.service == e.service)
         {
-            Some(x) => {
-                x.amount = Dec(add(x.amount.0, e.amount.0, "")?);
-                x.count = Some(x.count.unwrap_or(1).saturating_add(1));
+            Some(j) => {
+                for (i, x) in run.iter_mut().enumerate().skip(j) {
+                    if i == j {
+                        x.amount = Dec(add(x.amount.0, e.amount.0, "")?);
+                        x.count = Some(x.count.unwrap_or(1).saturating_add(1));
+                    }
+                    x.balance_after = Dec(add(x.balance_after.0, e.amount.0, "")?);
+                }
             }
-            None => self.entries.push(e),
-        }
-        // Entries of the run were reordered by merging: rebuild their running balances.
-        let mut running = group.base.0;
-        for x in self.entries.get_mut(group.start..).unwrap_or_default() {
-            running = add(running, x.amount.0, "")?;
-            x.balance_after = Dec(running);
+            None => {
+                let before = run.last().map_or(group.base.0, |x| x.balance_after.0);
+                let mut e = e;
+                e.balance_after = Dec(add(before, e.amount.0, "")?);
+                self.entries.push(e);
+            }
         }
         Ok(())
     }
