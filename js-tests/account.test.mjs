@@ -177,3 +177,26 @@ test('applyAll applies a day of events in one call', () => {
   const events = Array.from({ length: 1000 }, (_, i) => sms(`2025-01-02T${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z`, 1));
   assert.deepEqual(a.applyAll(events), { applied: 1000, balance: '91.7' });
 });
+
+test('aggregated usage: parts are charged as one debit, refused as a whole, errors name the part', () => {
+  const a = new Account({ openingBalance: '2', plan });
+  const parts = [{ segments: 1, count: 100, carrier: 'tmobile' }, { segments: 3, count: 20, carrier: 'verizon' }];
+  // 160 segments × 0.0083 = 1.328; fees 100 × 0.003 + 60 × 0.004 = 0.54: 1.868 in all.
+  const applied = a.apply({ at: '2025-01-02T10:00:00Z', type: 'usage', service: 'sms', parts });
+  assert.deepEqual(applied.entries.map((e) => [e.kind, e.amount, e.balanceAfter]), [
+    ['usage', '-1.328', '0.672'], ['carrierFee', '-0.54', '0.132'],
+  ]);
+  // The same again does not fit: refused whole, nothing charged.
+  const refused = a.apply({ at: '2025-01-02T11:00:00Z', type: 'usage', service: 'sms', parts });
+  assert.equal(refused.refused.amount, '1.868');
+  assert.equal(a.balance(), '0.132');
+  assert.throws(
+    () => a.apply({ at: '2025-01-02T12:00:00Z', type: 'usage', service: 'sms', parts: [{ segments: 1 }, { segments: 1, carrier: 'nope' }] }),
+    (e) => e instanceof CreditcastError && e.code === 'UNKNOWN_CARRIER' && e.path === 'parts[1].carrier',
+  );
+  assert.throws(
+    () => simulate({ account: { plan }, events: [{ at: '2025-01-02', type: 'usage', service: 'sms', count: 2, parts }], until: '2025-01-31' }),
+    (e) => e.code === 'NOT_APPLICABLE' && e.path === 'events[0].count',
+  );
+  assert.equal(a.ledger().length, 2);
+});

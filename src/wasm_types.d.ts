@@ -182,9 +182,13 @@ export interface AccountConfig {
 }
 export type ScenarioEventType =
   | 'usage' | 'purchase' | 'paymentWillFail' | 'paymentMethodFixed' | 'setAutoRecharge' | 'setNegativeBalance';
+/** One part of an aggregated usage event: the per-message fields of a usage event. */
+export type UsagePart = Omit<UsageEvent, 'service' | 'at'>;
 export interface ScenarioEvent extends Partial<Omit<UsageEvent, 'at'>> {
   at: IsoTime;
   type: ScenarioEventType;
+  /** `usage`: aggregated usage of `service`, rated part by part and charged as one debit. */
+  parts?: UsagePart[];
   /** `purchase`: the amount bought. */
   amount?: DecimalInput;
   /** `setAutoRecharge`: the new settings. */

@@ -1381,3 +1381,52 @@ fn aggregated_usage_errors_name_the_part_and_change_nothing() {
         assert_eq!(acct.balance(), d("9"));
     }
 }
+
+#[test]
+fn aggregated_usage_the_balance_cannot_cover_recharges_first_when_auto_recharge_is_on() {
+    // 0.50 of balance, threshold 1, amount 5; an hour of traffic costing 12.00: the recharge its
+    // first messages would have triggered is made first, as a deep drop (3 × 5 lifts 0.5 - 12
+    // above the threshold), then the whole hour is charged.
+    let account = recharging(json!({ "enabled": true, "threshold": "1", "amount": "5" }));
+    let account = with(account, "openingBalance", json!("0.5"));
+    let hour = |at: &str| json!({ "at": at, "type": "usage", "service": "api", "parts": [{ "quantity": 7000 }, { "quantity": 5000 }] });
+    let r = run(
+        &engine(),
+        &scenario(
+            account.clone(),
+            vec![hour("2025-01-02T10:00:00Z")],
+            "2025-01-31",
+        ),
+    );
+    assert!(r.refused.is_empty());
+    assert_eq!(kinds(&r), vec![EntryKind::Recharge, EntryKind::Usage]);
+    assert_eq!(r.ledger[0].amount.0, d("15"));
+    assert_eq!(r.ledger[0].event_index, Some(0));
+    assert_eq!(r.balance.0, d("3.5"));
+    // A failing payment refuses the hour and turns auto-recharge off; a single event that does
+    // not fit is refused without trying (it is one message).
+    let r = run(
+        &engine(),
+        &scenario(
+            account.clone(),
+            vec![
+                ev("2025-01-02T09:00:00Z", "paymentWillFail"),
+                hour("2025-01-02T10:00:00Z"),
+            ],
+            "2025-01-31",
+        ),
+    );
+    assert_eq!(kinds(&r), vec![EntryKind::RechargeFailed]);
+    assert_eq!(r.refused.len(), 1);
+    assert!(!r.auto_recharge.enabled);
+    let r = run(
+        &engine(),
+        &scenario(
+            account,
+            vec![spend("2025-01-02T10:00:00Z", "12")],
+            "2025-01-31",
+        ),
+    );
+    assert_eq!(r.refused.len(), 1);
+    assert!(r.ledger.is_empty());
+}

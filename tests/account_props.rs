@@ -67,6 +67,9 @@ enum Kind {
     },
     Lookup(u32),
     Api(u32),
+    /// Aggregated usage: SMS parts `(segments, carrier, count)`, or lookup quantities.
+    SmsParts(Vec<(u32, u8, u32)>),
+    LookupParts(Vec<u32>),
     Purchase(i64),
     WillFail,
     Fixed,
@@ -128,6 +131,8 @@ fn kind() -> impl Strategy<Value = Kind> {
             .prop_map(|(segments, carrier, count, inbound)| Kind::Sms { segments, carrier, count, inbound }),
         3 => (0u32..15).prop_map(Kind::Lookup),
         4 => (0u32..30_000).prop_map(Kind::Api),
+        2 => prop::collection::vec((1u32..5, 0u8..3, 1u32..400), 1..5).prop_map(Kind::SmsParts),
+        1 => prop::collection::vec(0u32..8, 1..4).prop_map(Kind::LookupParts),
         2 => (1i64..8000).prop_map(Kind::Purchase),
         1 => Just(Kind::WillFail),
         1 => Just(Kind::Fixed),
@@ -249,6 +254,23 @@ fn build(s: &Spec, ledger: &str) -> Value {
                 json!({ "at": at, "type": "usage", "service": "lookup", "quantity": q })
             }
             Kind::Api(q) => json!({ "at": at, "type": "usage", "service": "api", "quantity": q }),
+            Kind::SmsParts(parts) => {
+                let parts: Vec<Value> = parts
+                    .iter()
+                    .map(|(segments, carrier, count)| {
+                        let mut p = json!({ "segments": segments, "count": count });
+                        if *carrier > 0 {
+                            p["carrier"] = json!(if *carrier == 1 { "tmobile" } else { "verizon" });
+                        }
+                        p
+                    })
+                    .collect();
+                json!({ "at": at, "type": "usage", "service": "sms", "parts": parts })
+            }
+            Kind::LookupParts(qs) => {
+                let parts: Vec<Value> = qs.iter().map(|q| json!({ "quantity": q })).collect();
+                json!({ "at": at, "type": "usage", "service": "lookup", "parts": parts })
+            }
             Kind::Purchase(c) => json!({ "at": at, "type": "purchase", "amount": cents(*c) }),
             Kind::WillFail => json!({ "at": at, "type": "paymentWillFail" }),
             Kind::Fixed => json!({ "at": at, "type": "paymentMethodFixed" }),

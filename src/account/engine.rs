@@ -40,13 +40,13 @@ impl Account {
                         return Err(e);
                     }
                 };
-                self.debit(engine, at, &charge, None)?;
+                self.debit(engine, at, &charge, None, false)?;
             }
             Action::Parts(service, parts) => {
                 let period = self.s.period_of_month(self.month_of(at));
                 let (charge, cp) =
                     engine.rate_parts(service, parts, Some(at), &mut self.counters, period)?;
-                self.debit(engine, at, &charge, Some(&cp))?;
+                self.debit(engine, at, &charge, Some(&cp), true)?;
             }
             Action::Purchase(amount) => {
                 positive_payment(amount, "amount", scale)?;
@@ -115,7 +115,7 @@ impl Account {
         charge: &Rated,
     ) -> Result<(), Error> {
         self.check_order(at, "at")?;
-        self.debit(engine, at, charge, None)?;
+        self.debit(engine, at, charge, None, true)?;
         self.events_applied += 1;
         Ok(())
     }
@@ -128,6 +128,7 @@ impl Account {
         at: Instant,
         charge: &Rated,
         undo: Option<&Checkpoint>,
+        aggregated: bool,
     ) -> Result<(), Error> {
         if charge.total.0 > MAX_AMOUNT {
             self.undo(undo);
@@ -144,7 +145,29 @@ impl Account {
             self.undo(undo);
             return Err(e);
         }
-        self.usage(engine, at, charge, undo)
+        self.usage(engine, at, charge, undo, aggregated)
+    }
+
+    /// Aggregated usage stands for many messages over its step: the balance would have reached
+    /// the threshold part-way and recharged. So when it cannot be covered and auto-recharge is
+    /// on, that recharge is attempted first, for what the debit would leave (`low`, a deep drop:
+    /// the smallest whole multiple of the amount, or up to the target). True if it succeeded.
+    fn recharge_ahead(&mut self, at: Instant, low: Decimal) -> Result<bool, Error> {
+        let Some(rule) = self.s.recharge else {
+            return Ok(false);
+        };
+        if self.s.postpaid || self.config.payment_method == PaymentMethod::Failed {
+            return Ok(false);
+        }
+        let day = day_index(at, self.s.offset);
+        let month = self.current.month;
+        if self.caps.blocked(&rule, day, month).is_some() {
+            return Ok(false);
+        }
+        let amount = recharge_amount(&rule, low, self.rounding.statement.scale)?;
+        let before = self.balance.0;
+        self.attempt_recharge(at, amount, day, month, Some(self.events_applied))?;
+        Ok(self.balance.0 > before)
     }
 
     fn undo(&mut self, to: Option<&Checkpoint>) {
@@ -273,21 +296,29 @@ impl Account {
         at: Instant,
         charge: &Rated,
         undo: Option<&Checkpoint>,
+        aggregated: bool,
     ) -> Result<(), Error> {
         let (usage, fee, total) = (charge.usage.0, charge.carrier_fees.0, charge.total.0);
         let defer = engine.fee_deferral_hours().filter(|_| !fee.is_zero());
         // What leaves the balance now (a deferred fee leaves it later).
         let debit = if defer.is_some() { usage } else { total };
-        let after = sub(self.balance.0, debit, "")?;
+        let mut after = sub(self.balance.0, debit, "")?;
         if let Some(floor) = self.s.floor {
             if !total.is_zero() {
                 // Pending deferred fees count against the floor, so posting them never crosses it.
-                let lowest = if defer.is_none() && self.pending_total.is_zero() {
-                    after
-                } else {
-                    sub(sub(self.balance.0, self.pending_total, "")?, total, "")?
+                let lowest = |a: &Account| -> Result<Decimal, Error> {
+                    if defer.is_none() && a.pending_total.is_zero() {
+                        sub(a.balance.0, debit, "")
+                    } else {
+                        sub(sub(a.balance.0, a.pending_total, "")?, total, "")
+                    }
                 };
-                if lowest < floor {
+                let mut low = lowest(self)?;
+                if low < floor && aggregated && self.recharge_ahead(at, low)? {
+                    after = sub(self.balance.0, debit, "")?;
+                    low = lowest(self)?;
+                }
+                if low < floor {
                     self.undo(undo);
                     return self.refuse(at, charge, floor);
                 }
