@@ -205,6 +205,8 @@ pub(crate) fn to_f64(d: Decimal) -> f64 {
 /// One aggregated usage event before it becomes a [`ScenarioEvent`].
 #[derive(Debug, Clone, Copy, Default)]
 struct Ev {
+    /// Index of the (direction, bucket) pair for messaging and metered parts; `NO_SLOT` for voice.
+    slot: u32,
     inbound: bool,
     carrier: u16,
     /// SMS: segments per message.
@@ -237,9 +239,29 @@ struct Unit {
     per: Option<(i128, i128)>,
 }
 
-/// Per service: unit charges of the parts seen, valid until the next carrier-fee change.
+/// `Ev::slot` of voice parts (their key includes the call length).
+const NO_SLOT: u32 = u32::MAX;
+
+/// Per service: unit charges of the parts seen, valid until the next carrier-fee change. Parts
+/// of a (direction, bucket) slot are looked up by index; voice parts by key.
 struct Tariff {
     units: Vec<Unit>,
+    /// Per slot: not computed yet, or the unit charge (`None` if not linear).
+    slots: Vec<Option<Option<(i128, i128)>>>,
+}
+
+impl Tariff {
+    fn new(s: &ServicePlan) -> Tariff {
+        Tariff {
+            units: Vec::new(),
+            slots: vec![None; 2 * s.bucket_shares.len()],
+        }
+    }
+
+    fn clear(&mut self) {
+        self.units.clear();
+        self.slots.fill(None);
+    }
 }
 
 fn fixed(d: Decimal) -> Option<i128> {
@@ -633,11 +655,7 @@ pub(crate) fn run_path(
         .iter()
         .map(|s| Arc::from(s.id.as_str()))
         .collect();
-    let mut tariffs: Vec<Tariff> = plan
-        .services
-        .iter()
-        .map(|_| Tariff { units: Vec::new() })
-        .collect();
+    let mut tariffs: Vec<Tariff> = plan.services.iter().map(Tariff::new).collect();
     let fee_changes = plan.engine.fee_changes(plan.start - 1, plan.end);
     let mut next_change = 0usize;
 
@@ -655,7 +673,7 @@ pub(crate) fn run_path(
                 next_change += 1;
             }
             for tf in &mut tariffs {
-                tf.units.clear();
+                tf.clear();
             }
         }
         r.advance(k, t)?;
@@ -712,8 +730,8 @@ pub(crate) fn run_path(
                     *ic = kx - kk as f64;
                     let (q, rem) = (kk / total, kk % total);
                     let secs = |q: u64| u64::from(v.first) + q * u64::from(v.next);
-                    push_events(&mut evs, inbound, 0, 0, total - rem, secs(q));
-                    push_events(&mut evs, inbound, 0, 0, rem, secs(q + 1));
+                    push_events(&mut evs, NO_SLOT, inbound, 0, 0, total - rem, secs(q));
+                    push_events(&mut evs, NO_SLOT, inbound, 0, 0, rem, secs(q + 1));
                     continue;
                 }
                 let nb = s.bucket_shares.len();
@@ -730,7 +748,8 @@ pub(crate) fn run_path(
                     }
                     let (ci, ki) = (b / nk, b % nk);
                     let seg = s.classes.get(ki).copied().unwrap_or(1);
-                    push_events(&mut evs, inbound, ci as u16, seg, *cnt, 0);
+                    let slot = (dir * nb + b) as u32;
+                    push_events(&mut evs, slot, inbound, ci as u16, seg, *cnt, 0);
                 }
             }
             if evs.is_empty() {
@@ -813,6 +832,7 @@ pub(crate) fn run_path(
 /// Push `count` events (several when it exceeds the per-event limit).
 fn push_events(
     evs: &mut Vec<Ev>,
+    slot: u32,
     inbound: bool,
     carrier: u16,
     segments: u32,
@@ -822,6 +842,7 @@ fn push_events(
     while count > 0 {
         let c = count.min(u64::from(MAX_COUNT));
         evs.push(Ev {
+            slot,
             inbound,
             carrier,
             segments,
@@ -861,9 +882,14 @@ fn price_fast(
 ) -> Option<(Decimal, Decimal, Decimal)> {
     let (mut usage, mut fees) = (0i128, 0i128);
     for e in evs {
-        let key = (e.inbound, e.carrier, e.segments, e.duration);
-        let per = match tf.units.iter().find(|u| u.key == key) {
-            Some(u) => u.per,
+        let known = if e.slot == NO_SLOT {
+            let key = (e.inbound, e.carrier, e.segments, e.duration);
+            tf.units.iter().find(|u| u.key == key).map(|u| u.per)
+        } else {
+            tf.slots.get(e.slot as usize).copied().flatten()
+        };
+        let per = match known {
+            Some(per) => per,
             None => {
                 let part = UsagePart {
                     count: None,
@@ -873,7 +899,13 @@ fn price_fast(
                     .engine
                     .linear_unit(&s.id, &part, Some(t))
                     .and_then(|(u, f)| Some((fixed(u)?, fixed(f)?)));
-                tf.units.push(Unit { key, per });
+                match tf.slots.get_mut(e.slot as usize) {
+                    Some(x) => *x = Some(per),
+                    None => tf.units.push(Unit {
+                        key: (e.inbound, e.carrier, e.segments, e.duration),
+                        per,
+                    }),
+                }
                 per
             }
         };
@@ -940,23 +972,34 @@ mod tests {
             let engine = RatingEngine::new(card).unwrap();
             let plan = super::super::prepare(&engine, &req).unwrap();
             for s in &plan.services {
-                let mut tf = Tariff { units: Vec::new() };
+                let mut tf = Tariff::new(s);
                 for _ in 0..300 {
                     // Around the AT&T MMS fee change of 2024-10-01.
                     let t = plan.start + next(40) as i64 * DAY;
+                    let nb = s.bucket_shares.len() as u64;
                     let evs: Vec<Ev> = (0..1 + next(6))
-                        .map(|_| Ev {
-                            inbound: s.inbound > 0.0 && next(2) == 1,
-                            carrier: next(s.carriers.len() as u64) as u16,
-                            segments: s.classes[next(s.classes.len() as u64) as usize],
-                            count: if next(10) == 0 {
-                                MAX_COUNT
-                            } else {
-                                1 + next(5000) as u32
-                            },
-                            duration: s
-                                .voice
-                                .map_or(0, |v| u64::from(v.first) + next(40) * u64::from(v.next)),
+                        .map(|_| {
+                            let inbound = s.inbound > 0.0 && next(2) == 1;
+                            let b = next(nb);
+                            let nk = s.classes.len() as u64;
+                            Ev {
+                                slot: if s.voice.is_some() {
+                                    NO_SLOT
+                                } else {
+                                    (u64::from(inbound) * nb + b) as u32
+                                },
+                                inbound,
+                                carrier: (b / nk) as u16,
+                                segments: s.classes[(b % nk) as usize],
+                                count: if next(10) == 0 {
+                                    MAX_COUNT
+                                } else {
+                                    1 + next(5000) as u32
+                                },
+                                duration: s.voice.map_or(0, |v| {
+                                    u64::from(v.first) + next(40) * u64::from(v.next)
+                                }),
+                            }
                         })
                         .collect();
                     let parts: Vec<UsagePart<'_>> = evs.iter().map(|e| part_of(s, e)).collect();
@@ -965,7 +1008,7 @@ mod tests {
                         .rate_parts(&s.id, &parts, Some(t), &mut counters, 0)
                         .unwrap();
                     // In a projection a fee change clears the tariff; here the time is random.
-                    tf.units.clear();
+                    tf.clear();
                     match price_fast(&plan, s, &mut tf, &evs, t) {
                         Some((u, f, total)) => {
                             fast_count += 1;
