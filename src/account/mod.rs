@@ -278,6 +278,14 @@ impl Account {
         self.now
     }
 
+    /// The next instant at which moving the clock does something: the current month's end or
+    /// the first pending deferred fee.
+    pub fn next_due(&self) -> Instant {
+        self.pending_fees
+            .front()
+            .map_or(self.month_end, |f| f.due.min(self.month_end))
+    }
+
     /// Auto-recharge attempts (succeeded or failed) since the account was opened.
     pub fn recharge_attempts(&self) -> u64 {
         self.recharge_attempts
