@@ -12,7 +12,7 @@ use super::recharge::{day_index, recharge_amount, Attempt, Outcome};
 use super::statement::{invoice, MonthAcc};
 use super::{Account, PaymentMethod, PendingFee, Refusal, RefusalReason};
 use crate::error::{Error, ErrorCode as C};
-use crate::money::{add, sub, Dec};
+use crate::money::{add, lt, sub, Dec};
 use crate::rating::{Checkpoint, Rated, RatingEngine};
 use crate::time::{format_instant, month_index, month_start, Instant, HOUR};
 
@@ -130,7 +130,7 @@ impl Account {
         undo: Option<&Checkpoint>,
         aggregated: bool,
     ) -> Result<(), Error> {
-        if charge.total.0 > MAX_AMOUNT {
+        if lt(MAX_AMOUNT, charge.total.0) {
             self.undo(undo);
             return Err(Error::new(
                 C::OutOfRange,
@@ -314,11 +314,11 @@ impl Account {
                     }
                 };
                 let mut low = lowest(self)?;
-                if low < floor && aggregated && self.recharge_ahead(at, low)? {
+                if lt(low, floor) && aggregated && self.recharge_ahead(at, low)? {
                     after = sub(self.balance.0, debit, "")?;
                     low = lowest(self)?;
                 }
-                if low < floor {
+                if lt(low, floor) {
                     self.undo(undo);
                     return self.refuse(at, charge, floor);
                 }
@@ -427,7 +427,7 @@ impl Account {
         };
         if self.s.postpaid
             || self.config.payment_method == PaymentMethod::Failed
-            || self.balance.0 > rule.threshold
+            || lt(rule.threshold, self.balance.0)
         {
             return Ok(());
         }

@@ -227,16 +227,83 @@ struct Carry {
     increments: [f64; 2],
 }
 
-/// Fixed-point scale of the fast lane's sums: unit charges with more decimals take the engine.
-const FAST_SCALE: u32 = 16;
-/// Sums stay below this so that they fit a `Decimal` (96-bit mantissa).
-const FAST_LIMIT: i128 = 1 << 95;
+/// An exact amount as a 64-bit mantissa and a scale (`m × 10^-scale`), normalised.
+type Fixed = (i64, u32);
 
-/// A part's charge per unit of `count`, as integers at [`FAST_SCALE`]; `None` if not linear.
+/// Powers of ten that fit an `i64`.
+const POW10: [i64; 19] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+];
+
+/// A part's charge per unit of `count` (usage, carrier fee); `None` if not linear.
 #[derive(Clone, Copy)]
 struct Unit {
     key: (bool, u16, u32, u64),
-    per: Option<(i128, i128)>,
+    per: Option<(Fixed, Fixed)>,
+}
+
+fn fixed(d: Decimal) -> Option<Fixed> {
+    let d = d.normalize();
+    Some((i64::try_from(d.mantissa()).ok()?, d.scale()))
+}
+
+/// A running sum of `Fixed` amounts at the largest scale seen; `None` once it leaves `i64`.
+#[derive(Clone, Copy)]
+struct Sum {
+    m: i64,
+    s: u32,
+}
+
+impl Sum {
+    const ZERO: Sum = Sum { m: 0, s: 0 };
+
+    /// Add `n × x`.
+    fn add(self, x: Fixed, n: i64) -> Option<Sum> {
+        let (xm, xs) = x;
+        let (m, s) = if xs > self.s {
+            (self.m.checked_mul(*POW10.get((xs - self.s) as usize)?)?, xs)
+        } else {
+            (self.m, self.s)
+        };
+        let term = xm
+            .checked_mul(n)?
+            .checked_mul(*POW10.get((s - xs) as usize)?)?;
+        Some(Sum {
+            m: m.checked_add(term)?,
+            s,
+        })
+    }
+
+    /// The exact decimal without trailing zeros (what `Decimal::normalize` gives).
+    fn decimal(self) -> Decimal {
+        let (mut m, mut s) = (self.m, self.s);
+        if m == 0 {
+            return Decimal::ZERO;
+        }
+        while s > 0 && m % 10 == 0 {
+            m /= 10;
+            s -= 1;
+        }
+        Decimal::new(m, s)
+    }
 }
 
 /// `Ev::slot` of voice parts (their key includes the call length).
@@ -247,7 +314,7 @@ const NO_SLOT: u32 = u32::MAX;
 struct Tariff {
     units: Vec<Unit>,
     /// Per slot: not computed yet, or the unit charge (`None` if not linear).
-    slots: Vec<Option<Option<(i128, i128)>>>,
+    slots: Vec<Option<Option<(Fixed, Fixed)>>>,
 }
 
 impl Tariff {
@@ -262,54 +329,6 @@ impl Tariff {
         self.units.clear();
         self.slots.fill(None);
     }
-}
-
-fn fixed(d: Decimal) -> Option<i128> {
-    let d = d.normalize();
-    let s = d.scale();
-    if s > FAST_SCALE {
-        return None;
-    }
-    d.mantissa()
-        .checked_mul(10i128.checked_pow(FAST_SCALE - s)?)
-}
-
-/// `m × 10^-FAST_SCALE` without trailing zeros (what `Decimal::normalize` gives).
-fn to_decimal(m: i128) -> Option<Decimal> {
-    if m.abs() >= FAST_LIMIT {
-        return None;
-    }
-    if m == 0 {
-        return Some(Decimal::ZERO);
-    }
-    let (neg, mut u) = (m < 0, m.unsigned_abs());
-    let mut s = FAST_SCALE;
-    // Strip trailing zeros 8, 8, 4, 2, then 1 at a time (any count up to FAST_SCALE = 16),
-    // dividing by constants (multiplications) while the value fits 64 bits.
-    macro_rules! strip {
-        ($x:ident, $p:literal, $d:literal) => {
-            if s >= $p && $x % $d == 0 {
-                $x /= $d;
-                s -= $p;
-            }
-        };
-    }
-    if let Ok(mut x) = u64::try_from(u) {
-        strip!(x, 8, 100_000_000);
-        strip!(x, 8, 100_000_000);
-        strip!(x, 4, 10_000);
-        strip!(x, 2, 100);
-        strip!(x, 1, 10);
-        u = u128::from(x);
-    } else {
-        strip!(u, 8, 100_000_000);
-        strip!(u, 8, 100_000_000);
-        strip!(u, 4, 10_000);
-        strip!(u, 2, 100);
-        strip!(u, 1, 10);
-    }
-    let m = i128::try_from(u).ok()?;
-    Decimal::try_from_i128_with_scale(if neg { -m } else { m }, s).ok()
 }
 
 /// Split `n` into parts by `shares`, carrying each part's rounding into the next call (largest
@@ -885,7 +904,7 @@ fn price_fast(
     evs: &[Ev],
     t: Instant,
 ) -> Option<(Decimal, Decimal, Decimal)> {
-    let (mut usage, mut fees) = (0i128, 0i128);
+    let (mut usage, mut fees) = (Sum::ZERO, Sum::ZERO);
     for e in evs {
         let known = if e.slot == NO_SLOT {
             let key = (e.inbound, e.carrier, e.segments, e.duration);
@@ -915,18 +934,12 @@ fn price_fast(
             }
         };
         let (u, f) = per?;
-        let n = i128::from(e.count);
-        usage = usage.checked_add(u.checked_mul(n)?)?;
-        fees = fees.checked_add(f.checked_mul(n)?)?;
-        if usage.abs() >= FAST_LIMIT || fees.abs() >= FAST_LIMIT {
-            return None;
-        }
+        let n = i64::from(e.count);
+        usage = usage.add(u, n)?;
+        fees = fees.add(f, n)?;
     }
-    Some((
-        to_decimal(usage)?,
-        to_decimal(fees)?,
-        to_decimal(usage.checked_add(fees)?)?,
-    ))
+    let total = usage.add((fees.m, fees.s), 1)?;
+    Some((usage.decimal(), fees.decimal(), total.decimal()))
 }
 
 #[cfg(test)]
