@@ -4,17 +4,18 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Function, Reflect, JSON};
+use js_sys::{Array, Function, Reflect, Uint32Array, JSON};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::account::{self, Scenario, ScenarioEvent};
+use crate::columns::{EventColumns, Shape};
 use crate::error::{Error, ErrorCode, Errors};
 use crate::input;
 use crate::projection;
 use crate::ratecard::{RateCard, DEFAULT_RATE_CARD_JSON};
-use crate::rating::{BatchOptions, RateContext, RatingEngine as CoreEngine, UsageEvent};
+use crate::rating::{BatchOptions, Charges, RateContext, RatingEngine as CoreEngine, UsageEvent};
 use crate::segments::{segment_message, SegmentOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -238,6 +239,41 @@ impl RatingEngine {
         to_js(&r)
     }
 
+    /// `rateBatch` with the events as columns (see `crate::columns`; written by the package's
+    /// JS entry when every event has a simple shape). Returns `undefined` when the JSON path
+    /// must decide instead (input it would refuse as too large).
+    #[wasm_bindgen(
+        js_name = "__rateBatchColumns",
+        unchecked_return_type = "BatchResult | [BatchResult, Decimal[], Uint32Array] | undefined"
+    )]
+    pub fn rate_batch_columns(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "BatchOptions")] options: Option<JsValue>,
+        names: &str,
+        words: &[u32],
+        text: &[u8],
+        lens: &[u32],
+    ) -> Result<JsValue, JsValue> {
+        let opts: BatchOptions = opt(options).map_err(|e| throw(e.at("options")))?;
+        let cols = EventColumns::new(Shape::Usage, names, words, text, lens).map_err(throw)?;
+        if cols.json_too_large(0, 0) {
+            return Ok(JsValue::UNDEFINED);
+        }
+        let evs = cols.usage_events().map_err(throw)?;
+        let mut r = self.core.rate_batch(&evs, opts).map_err(throw)?;
+        drop(evs);
+        // Per-event totals go back as `[result, distinct totals, Uint32Array of indices]`; the
+        // JS entry puts `charges` back (last, where the JSON path has it).
+        if let Some(Charges::Totals(totals)) = &r.charges {
+            let (table, index) = crate::columns::intern_totals(totals);
+            r.charges = None;
+            let packed: Array = to_js(&(&r, &table))?.into();
+            packed.push(&Uint32Array::from(&index[..]));
+            return Ok(packed.into());
+        }
+        to_js(&r)
+    }
+
     /// The rate card this engine uses.
     #[wasm_bindgen(js_name = rateCard, unchecked_return_type = "RateCard")]
     pub fn rate_card(&self) -> Result<JsValue, JsValue> {
@@ -262,6 +298,34 @@ pub fn simulate(
     let sc = Scenario::from_json(&text).map_err(throw)?;
     let engine = engine_for(sc.rate_card.as_ref(), "rateCard")?;
     let r = account::simulate(&engine, &sc).map_err(throw)?;
+    to_js(&r)
+}
+
+/// `simulate` with the events as columns (see `crate::columns`): `head` is the scenario's JSON
+/// text with `"events":[]`. Returns `undefined` when the JSON path must decide instead.
+#[wasm_bindgen(
+    js_name = "__simulateColumns",
+    unchecked_return_type = "SimulationResult | undefined"
+)]
+pub fn simulate_columns(
+    head: &str,
+    names: &str,
+    words: &[u32],
+    text: &[u8],
+    lens: &[u32],
+) -> Result<JsValue, JsValue> {
+    let cols = EventColumns::new(Shape::Scenario, names, words, text, lens).map_err(throw)?;
+    // The JSON text would be the head with the events' text in place of its `[]`.
+    let head_units = head.encode_utf16().count() as u64;
+    if cols.json_too_large(
+        (head.len() as u64).saturating_sub(2),
+        head_units.saturating_sub(2),
+    ) {
+        return Ok(JsValue::UNDEFINED);
+    }
+    let sc = Scenario::from_json(head).map_err(throw)?;
+    let engine = engine_for(sc.rate_card.as_ref(), "rateCard")?;
+    let r = account::simulate_columns(&engine, &sc, &cols).map_err(throw)?;
     to_js(&r)
 }
 

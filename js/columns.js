@@ -1,0 +1,228 @@
+// The fast way in for big event lists: instead of JSON text (JSON.stringify, then parsing in WASM,
+// which costs seconds for millions of events), events cross as a few typed arrays and one string.
+// The layout is documented in src/columns.rs.
+//
+// The encoder accepts only what it recognises exactly: plain objects with known keys, strings
+// where strings belong, integers in range for counts, plain decimal strings or safe integers for
+// decimals. Anything else (an unknown key, null, NaN, a float, a money field as a number with a
+// fraction, a lone surrogate …) returns null, and the caller takes the JSON path for the whole
+// call, so that every error keeps its code, path and message. What it accepts parses identically
+// on both paths; the core then checks times, services, carriers, order … the same way.
+
+const AT = 1;
+const SERVICE = 1 << 1;
+const DIRECTION = 1 << 2;
+const TEXT = 1 << 3;
+const SEGMENTS = 1 << 4;
+const COUNT = 1 << 5;
+const DURATION_SECONDS = 1 << 6;
+const QUANTITY = 1 << 7;
+const CARRIER = 1 << 8;
+const NUMBER_TYPE = 1 << 9;
+const AMOUNT = 1 << 10;
+const INBOUND = 1 << 11;
+const NUMBER_TYPE_SHIFT = 12;
+const DURATION_SECONDS_NUMBER = 1 << 14;
+const QUANTITY_NUMBER = 1 << 15;
+const AMOUNT_NUMBER = 1 << 16;
+const TYPE_SHIFT = 17;
+
+// A decimal string the core parses without error: digits, an optional '-' and fraction, at most
+// 28 characters (so at most 28 digits, within a 96-bit decimal).
+const DECIMAL = /^-?[0-9]+(?:\.[0-9]+)?$/;
+
+const wellFormed = typeof ''.isWellFormed === 'function'
+  ? (s) => s.isWellFormed()
+  : (s) => !/\p{Cs}/u.test(s);
+
+const KEYS = ['at', 'type', 'service', 'carrier', 'text', 'segments', 'count', 'direction', 'numberType',
+  'durationSeconds', 'quantity', 'amount', 'toJSON'];
+
+const encoder = new TextEncoder();
+const NONE = {};
+
+/**
+ * Events as columns, or null when any event is not of a shape encoded exactly (then the JSON path
+ * must run). `scenario`: `simulate` events (`at` and `type` required) rather than `rateBatch`
+ * usage events.
+ */
+export function encodeEvents(events, scenario) {
+  if (!Array.isArray(events) || events.toJSON !== undefined) return null;
+  // Fields are read by name: one inherited from Object.prototype would be read where
+  // JSON.stringify sees nothing.
+  for (const k of KEYS) if (k in Object.prototype) return null;
+  const n = events.length;
+  if (n === 0 || n > 5_000_000) return null;
+  const words = new Uint32Array(n * 4);
+  const pieces = [];
+  let lens = new Uint32Array(n * (scenario ? 1 : 2) + 8);
+  let np = 0;
+  const ids = new Map();
+  const names = [];
+  let lastService = NONE;
+  let lastServiceId = 0;
+  let lastCarrier = NONE;
+  let lastCarrierId = 0;
+
+  const intern = (s) => {
+    let id = ids.get(s);
+    if (id === undefined) {
+      if (typeof s !== 'string' || !wellFormed(s) || names.length >= 0xffff) return -1;
+      id = names.length;
+      names.push(s);
+      ids.set(s, id);
+    }
+    return id;
+  };
+  const decimal = (v) => {
+    if (typeof v === 'string') return v.length <= 28 && DECIMAL.test(v) ? v : null;
+    if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+    return null;
+  };
+
+  for (let i = 0; i < n; i++) {
+    const e = events[i];
+    if (typeof e !== 'object' || e === null) return null;
+    const proto = Object.getPrototypeOf(e);
+    if ((proto !== Object.prototype && proto !== null) || e.toJSON !== undefined) return null;
+    // Every key must be one read below with a value (JSON.stringify leaves out `undefined`, so
+    // a key holding it is simply not counted, and then the counts differ: the JSON path runs).
+    let keys = 0;
+    for (const k in e) keys++;
+    let known = 0;
+    let flags = 0;
+    let ids2 = 0;
+    const at = e.at;
+    if (at !== undefined) {
+      if (typeof at !== 'string' || !wellFormed(at)) return null;
+      flags |= AT;
+      known++;
+    }
+    const type = e.type;
+    if (type !== undefined) {
+      if (!scenario) return null;
+      const t = type === 'usage' ? 1 : type === 'purchase' ? 2 : type === 'paymentWillFail' ? 3 : type === 'paymentMethodFixed' ? 4 : 0;
+      if (t === 0) return null;
+      flags |= t << TYPE_SHIFT;
+      known++;
+    }
+    const service = e.service;
+    if (service !== undefined) {
+      if (service !== lastService) {
+        const id = intern(service);
+        if (id < 0) return null;
+        lastService = service;
+        lastServiceId = id;
+      }
+      ids2 |= lastServiceId;
+      flags |= SERVICE;
+      known++;
+    }
+    const carrier = e.carrier;
+    if (carrier !== undefined) {
+      if (carrier !== lastCarrier) {
+        const id = intern(carrier);
+        if (id < 0) return null;
+        lastCarrier = carrier;
+        lastCarrierId = id;
+      }
+      ids2 |= lastCarrierId << 16;
+      flags |= CARRIER;
+      known++;
+    }
+    const text = e.text;
+    if (text !== undefined) {
+      if (typeof text !== 'string' || !wellFormed(text)) return null;
+      flags |= TEXT;
+      known++;
+    }
+    const segments = e.segments;
+    if (segments !== undefined) {
+      if (typeof segments !== 'number' || segments >>> 0 !== segments) return null;
+      words[4 * i + 2] = segments;
+      flags |= SEGMENTS;
+      known++;
+    }
+    const count = e.count;
+    if (count !== undefined) {
+      if (typeof count !== 'number' || count >>> 0 !== count) return null;
+      words[4 * i + 3] = count;
+      flags |= COUNT;
+      known++;
+    }
+    const direction = e.direction;
+    if (direction !== undefined) {
+      if (direction === 'outbound') flags |= DIRECTION;
+      else if (direction === 'inbound') flags |= DIRECTION | INBOUND;
+      else return null;
+      known++;
+    }
+    const numberType = e.numberType;
+    if (numberType !== undefined) {
+      const t = numberType === '10dlc' ? 0 : numberType === 'tollFree' ? 1 : numberType === 'shortCode' ? 2 : -1;
+      if (t < 0) return null;
+      flags |= NUMBER_TYPE | (t << NUMBER_TYPE_SHIFT);
+      known++;
+    }
+    let duration, quantity, amount;
+    const d = e.durationSeconds;
+    if (d !== undefined) {
+      duration = decimal(d);
+      if (duration === null) return null;
+      flags |= DURATION_SECONDS | (typeof d === 'number' ? DURATION_SECONDS_NUMBER : 0);
+      known++;
+    }
+    const q = e.quantity;
+    if (q !== undefined) {
+      quantity = decimal(q);
+      if (quantity === null) return null;
+      flags |= QUANTITY | (typeof q === 'number' ? QUANTITY_NUMBER : 0);
+      known++;
+    }
+    const a = e.amount;
+    if (a !== undefined) {
+      if (!scenario) return null;
+      amount = decimal(a);
+      if (amount === null) return null;
+      flags |= AMOUNT | (typeof a === 'number' ? AMOUNT_NUMBER : 0);
+      known++;
+    }
+    if (known !== keys) return null;
+    // A missing required field is a parse error: the JSON path reports it.
+    if (scenario ? (flags & AT) === 0 || flags >>> TYPE_SHIFT === 0 : (flags & SERVICE) === 0) return null;
+    words[4 * i] = flags;
+    words[4 * i + 1] = ids2;
+    if (np + 5 > lens.length) {
+      const grown = new Uint32Array(lens.length * 2 + 5);
+      grown.set(lens);
+      lens = grown;
+    }
+    if (at !== undefined) { lens[np++] = at.length; pieces.push(at); }
+    if (text !== undefined) { lens[np++] = text.length; pieces.push(text); }
+    if (duration !== undefined) { lens[np++] = duration.length; pieces.push(duration); }
+    if (quantity !== undefined) { lens[np++] = quantity.length; pieces.push(quantity); }
+    if (amount !== undefined) { lens[np++] = amount.length; pieces.push(amount); }
+  }
+  return {
+    names: JSON.stringify(names),
+    words,
+    text: encoder.encode(pieces.join('')),
+    lens: lens.subarray(0, np),
+  };
+}
+
+/**
+ * A `simulate` scenario as its JSON head (every field but the events' content) and the events as
+ * columns; null when the JSON path must run.
+ */
+export function encodeScenario(scenario) {
+  if (typeof scenario !== 'object' || scenario === null) return null;
+  const proto = Object.getPrototypeOf(scenario);
+  if ((proto !== Object.prototype && proto !== null) || scenario.toJSON !== undefined) return null;
+  if (!Object.prototype.propertyIsEnumerable.call(scenario, 'events')) return null;
+  const columns = encodeEvents(scenario.events, true);
+  if (columns === null) return null;
+  // Same keys in the same order, so the head parses exactly as the full text would.
+  const head = JSON.stringify({ ...scenario, events: [] });
+  return { head, ...columns };
+}
