@@ -54,7 +54,10 @@ export function encodeEvents(events, scenario) {
   const n = events.length;
   if (n === 0 || n > 5_000_000) return null;
   const words = new Uint32Array(n * 4);
-  const pieces = [];
+  // The strings, UTF-8 encoded one after the other, and each one's length in bytes.
+  let cap = n * 24 + 64;
+  let text = new Uint8Array(cap);
+  let pos = 0;
   let lens = new Uint32Array(n * (scenario ? 1 : 2) + 8);
   let np = 0;
   const ids = new Map();
@@ -73,6 +76,27 @@ export function encodeEvents(events, scenario) {
       ids.set(s, id);
     }
     return id;
+  };
+  // ASCII is copied character by character (faster here than joining millions of strings and
+  // encoding the result); the rest of a string from its first other character is encoded.
+  const put = (s) => {
+    const len = s.length;
+    if (pos + 3 * len > cap) {
+      while (pos + 3 * len > cap) cap *= 2;
+      const grown = new Uint8Array(cap);
+      grown.set(text.subarray(0, pos));
+      text = grown;
+    }
+    let j = 0;
+    for (; j < len; j++) {
+      const c = s.charCodeAt(j);
+      if (c > 0x7f) break;
+      text[pos + j] = c;
+    }
+    let bytes = j;
+    if (j < len) bytes += encoder.encodeInto(j === 0 ? s : s.slice(j), text.subarray(pos + j)).written;
+    pos += bytes;
+    lens[np++] = bytes;
   };
   const decimal = (v) => {
     if (typeof v === 'string') return v.length <= 28 && DECIMAL.test(v) ? v : null;
@@ -130,9 +154,9 @@ export function encodeEvents(events, scenario) {
       flags |= CARRIER;
       known++;
     }
-    const text = e.text;
-    if (text !== undefined) {
-      if (typeof text !== 'string' || !wellFormed(text)) return null;
+    const message = e.text;
+    if (message !== undefined) {
+      if (typeof message !== 'string' || !wellFormed(message)) return null;
       flags |= TEXT;
       known++;
     }
@@ -197,16 +221,16 @@ export function encodeEvents(events, scenario) {
       grown.set(lens);
       lens = grown;
     }
-    if (at !== undefined) { lens[np++] = at.length; pieces.push(at); }
-    if (text !== undefined) { lens[np++] = text.length; pieces.push(text); }
-    if (duration !== undefined) { lens[np++] = duration.length; pieces.push(duration); }
-    if (quantity !== undefined) { lens[np++] = quantity.length; pieces.push(quantity); }
-    if (amount !== undefined) { lens[np++] = amount.length; pieces.push(amount); }
+    if (at !== undefined) put(at);
+    if (message !== undefined) put(message);
+    if (duration !== undefined) put(duration);
+    if (quantity !== undefined) put(quantity);
+    if (amount !== undefined) put(amount);
   }
   return {
     names: JSON.stringify(names),
     words,
-    text: encoder.encode(pieces.join('')),
+    text: text.subarray(0, pos),
     lens: lens.subarray(0, np),
   };
 }

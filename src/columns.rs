@@ -16,7 +16,7 @@
 //! - `words[4i + 2]`, `words[4i + 3]`: `segments` and `count`;
 //! - strings, in this order and only when present: `at`, `text`, `durationSeconds`, `quantity`,
 //!   `amount` (decimals are strings; an integer JS number is written as its digits). They are
-//!   concatenated into one UTF-8 text, with each piece's length in UTF-16 units (what JS knows).
+//!   written one after the other into one UTF-8 text, with each piece's length in bytes.
 //!
 //! Events are built borrowing from the text and the name table: no allocation per event.
 
@@ -112,7 +112,7 @@ const KEY_LEN: [(u32, u64); 11] = [
 
 impl<'a> EventColumns<'a> {
     /// Check the columns and index the strings. `names` is the name table as a JSON array of
-    /// strings; `lens` the UTF-16 length of every string piece.
+    /// strings; `lens` the length in bytes of every string piece.
     pub fn new(
         shape: Shape,
         names: &'a str,
@@ -127,7 +127,9 @@ impl<'a> EventColumns<'a> {
             return Err(bad("", "column sizes"));
         }
         let text = std::str::from_utf8(text).map_err(|_| bad("", "text is not UTF-8"))?;
-        let (pieces, escapes) = split_utf16(text, lens)?;
+        let pieces = split(text, lens)?;
+        // The UTF-16 length of the strings, and what escaping them in JSON would add.
+        let (units, escapes) = scan(text.as_bytes());
         let mut cols = EventColumns {
             shape,
             names,
@@ -135,9 +137,9 @@ impl<'a> EventColumns<'a> {
             text,
             pieces,
             json_bytes: escapes,
-            json_units: escapes,
+            json_units: escapes.saturating_add(units as u64),
         };
-        cols.check(lens)?;
+        cols.check()?;
         Ok(cols)
     }
 
@@ -159,7 +161,7 @@ impl<'a> EventColumns<'a> {
 
     /// Check every event once (so a bad column is reported before anything runs) and measure
     /// the JSON text the events would have been.
-    fn check(&mut self, lens: &[u32]) -> Result<(), Error> {
+    fn check(&mut self) -> Result<(), Error> {
         let name_sizes: Vec<(u64, u64)> = self
             .names
             .iter()
@@ -221,10 +223,9 @@ impl<'a> EventColumns<'a> {
         if piece != self.pieces.len() {
             return Err(bad("", "the events use a different number of strings"));
         }
-        // Every string piece is quoted by its field's layout; the pieces cover the text.
+        // The pieces cover the text (their quotes are in the layouts).
         bytes += self.text.len() as u64;
-        units += lens.iter().map(|&u| u as u64).sum::<u64>();
-        // `json_bytes` and `json_units` hold the escapes counted while splitting the text.
+        // `json_bytes` and `json_units` hold the escapes and the text's UTF-16 length already.
         self.json_bytes = self.json_bytes.saturating_add(fixed).saturating_add(bytes);
         self.json_units = self.json_units.saturating_add(fixed).saturating_add(units);
         Ok(())
@@ -543,52 +544,29 @@ fn digits(v: u32) -> u64 {
     n
 }
 
-/// Cut `text` into pieces of the given UTF-16 lengths, and count the extra bytes
-/// `JSON.stringify` would spend escaping them, in one pass over the bytes.
-fn split_utf16(text: &str, lens: &[u32]) -> Result<(Vec<(usize, usize)>, u64), Error> {
-    let bytes = text.as_bytes();
+/// Cut `text` into pieces of the given byte lengths, each ending on a character boundary.
+fn split(text: &str, lens: &[u32]) -> Result<Vec<(usize, usize)>, Error> {
     let mut out = Vec::with_capacity(lens.len());
     let mut pos = 0usize;
-    let mut escapes = 0u64;
     for &n in lens {
-        let n = n as usize;
-        // Every UTF-16 unit takes at least one byte: read `need` bytes, count the units they
-        // hold, repeat until there are `n`; then step past the rest of a character cut off.
-        let mut end = pos;
-        let mut units = 0usize;
-        while units < n {
-            let need = n - units;
-            let stop = end
-                .checked_add(need)
-                .ok_or_else(|| bad("", "string lengths"))?;
-            let window = bytes
-                .get(end..stop)
-                .ok_or_else(|| bad("", "string lengths"))?;
-            let (u, e) = scan(window);
-            units += u;
-            escapes += e;
-            end = stop;
-        }
-        while bytes.get(end).is_some_and(|&b| b & 0xc0 == 0x80) {
-            end += 1;
-        }
-        if units != n {
-            return Err(bad("", "a string length splits a character"));
-        }
+        let end = pos
+            .checked_add(n as usize)
+            .filter(|&e| e <= text.len() && text.is_char_boundary(e))
+            .ok_or_else(|| bad("", "string lengths"))?;
         out.push((pos, end));
         pos = end;
     }
-    if pos != bytes.len() {
+    if pos != text.len() {
         return Err(bad("", "string lengths"));
     }
-    Ok((out, escapes))
+    Ok(out)
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = LO << 7;
 
-/// UTF-16 units of the characters that start in `b` (a leading byte counts its character: one
-/// unit, two from `0xF0` up), and the extra bytes `JSON.stringify` spends escaping them.
+/// UTF-16 units of the UTF-8 text `b` (a leading byte counts its character: one unit, two from
+/// `0xF0` up), and the extra bytes `JSON.stringify` spends escaping it.
 fn scan(b: &[u8]) -> (usize, u64) {
     let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
     let mut units = 0usize;
