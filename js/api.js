@@ -97,7 +97,12 @@ export function simulate(scenario) {
   if (Array.isArray(scenario?.events) && scenario.events.length > 0) {
     const c = tryEncode(encodeScenario, scenario);
     if (c !== null) {
-      const r = __simulateColumns(c.head, c.names, c.words, c.text, c.lens);
+      let r;
+      try {
+        r = __simulateColumns(c.head, c.names, c.buffers, c.events, c.text, c.lens);
+      } finally {
+        c.buffers.free();
+      }
       if (r !== undefined) return r;
     }
   }
@@ -114,7 +119,12 @@ export class RatingEngine extends RatingEngineCore {
     if (Array.isArray(events) && events.length > 0) {
       const c = tryEncode((evs) => encodeEvents(evs, false), events);
       if (c !== null) {
-        const r = this.__rateBatchColumns(options, c.names, c.words, c.text, c.lens);
+        let r;
+        try {
+          r = this.__rateBatchColumns(options, c.names, c.buffers, c.events, c.text, c.lens);
+        } finally {
+          c.buffers.free();
+        }
         if (Array.isArray(r)) {
           // Per-event totals came back as distinct values and an index per event.
           const [result, table, index] = r;

@@ -9,6 +9,8 @@
 // call, so that every error keeps its code, path and message. What it accepts parses identically
 // on both paths; the core then checks times, services, carriers, order … the same way.
 
+import { __Columns, __memory } from './creditcast_wasm.js';
+
 const AT = 1;
 const SERVICE = 1 << 1;
 const DIRECTION = 1 << 2;
@@ -42,9 +44,10 @@ const encoder = new TextEncoder();
 const NONE = {};
 
 /**
- * Events as columns, or null when any event is not of a shape encoded exactly (then the JSON path
- * must run). `scenario`: `simulate` events (`at` and `type` required) rather than `rateBatch`
- * usage events.
+ * Events as columns in WASM memory (`{ names, buffers, events, text, lens }`: the name table as
+ * JSON, the `__Columns` buffers, which the caller frees, and how much of them is filled), or null
+ * when any event is not of a shape encoded exactly (then the JSON path must run). `scenario`:
+ * `simulate` events (`at` and `type` required) rather than `rateBatch` usage events.
  */
 export function encodeEvents(events, scenario) {
   if (!Array.isArray(events) || events.toJSON !== undefined) return null;
@@ -53,12 +56,35 @@ export function encodeEvents(events, scenario) {
   for (const k of KEYS) if (k in Object.prototype) return null;
   const n = events.length;
   if (n === 0 || n > 5_000_000) return null;
-  const words = new Uint32Array(n * 4);
-  // The strings, UTF-8 encoded one after the other, and each one's length in bytes.
-  let cap = n * 24 + 64;
-  let text = new Uint8Array(cap);
+  const textCap = n * 24 + 64;
+  const lensCap = n * (scenario ? 1 : 2) + 8;
+  const buffers = __Columns.make(n * 4, textCap, lensCap);
+  if (buffers === undefined) return null;
+  let done = false;
+  try {
+    const r = fill(events, scenario, buffers, textCap, lensCap);
+    done = r !== null;
+    return r;
+  } finally {
+    if (!done) buffers.free();
+  }
+}
+
+function fill(events, scenario, buffers, textCap, lensCap0) {
+  const n = events.length;
+  // Views into WASM memory: made again after every call that may grow it (growing detaches the
+  // old views).
+  let words, text, lens;
+  let cap = textCap;
+  let lensCap = lensCap0;
+  const view = () => {
+    const memory = __memory().buffer;
+    words = new Uint32Array(memory, buffers.words(), n * 4);
+    text = new Uint8Array(memory, buffers.text(), cap);
+    lens = new Uint32Array(memory, buffers.lens(), lensCap);
+  };
+  view();
   let pos = 0;
-  let lens = new Uint32Array(n * (scenario ? 1 : 2) + 8);
   let np = 0;
   const ids = new Map();
   const names = [];
@@ -83,9 +109,8 @@ export function encodeEvents(events, scenario) {
     const len = s.length;
     if (pos + 3 * len > cap) {
       while (pos + 3 * len > cap) cap *= 2;
-      const grown = new Uint8Array(cap);
-      grown.set(text.subarray(0, pos));
-      text = grown;
+      if (cap > 0xffffffff || !buffers.growText(cap)) return false;
+      view();
     }
     let j = 0;
     for (; j < len; j++) {
@@ -97,6 +122,7 @@ export function encodeEvents(events, scenario) {
     if (j < len) bytes += encoder.encodeInto(j === 0 ? s : s.slice(j), text.subarray(pos + j)).written;
     pos += bytes;
     lens[np++] = bytes;
+    return true;
   };
   const decimal = (v) => {
     if (typeof v === 'string') return v.length <= 28 && DECIMAL.test(v) ? v : null;
@@ -216,23 +242,18 @@ export function encodeEvents(events, scenario) {
     if (scenario ? (flags & AT) === 0 || flags >>> TYPE_SHIFT === 0 : (flags & SERVICE) === 0) return null;
     words[4 * i] = flags;
     words[4 * i + 1] = ids2;
-    if (np + 5 > lens.length) {
-      const grown = new Uint32Array(lens.length * 2 + 5);
-      grown.set(lens);
-      lens = grown;
+    if (np + 5 > lensCap) {
+      lensCap = lensCap * 2 + 5;
+      if (lensCap > 0xffffffff || !buffers.growLens(lensCap)) return null;
+      view();
     }
-    if (at !== undefined) put(at);
-    if (message !== undefined) put(message);
-    if (duration !== undefined) put(duration);
-    if (quantity !== undefined) put(quantity);
-    if (amount !== undefined) put(amount);
+    if (at !== undefined && !put(at)) return null;
+    if (message !== undefined && !put(message)) return null;
+    if (duration !== undefined && !put(duration)) return null;
+    if (quantity !== undefined && !put(quantity)) return null;
+    if (amount !== undefined && !put(amount)) return null;
   }
-  return {
-    names: JSON.stringify(names),
-    words,
-    text: text.subarray(0, pos),
-    lens: lens.subarray(0, np),
-  };
+  return { names: JSON.stringify(names), buffers, events: n, text: pos, lens: np };
 }
 
 /**
@@ -244,9 +265,9 @@ export function encodeScenario(scenario) {
   const proto = Object.getPrototypeOf(scenario);
   if ((proto !== Object.prototype && proto !== null) || scenario.toJSON !== undefined) return null;
   if (!Object.prototype.propertyIsEnumerable.call(scenario, 'events')) return null;
-  const columns = encodeEvents(scenario.events, true);
-  if (columns === null) return null;
   // Same keys in the same order, so the head parses exactly as the full text would.
   const head = JSON.stringify({ ...scenario, events: [] });
+  const columns = encodeEvents(scenario.events, true);
+  if (columns === null) return null;
   return { head, ...columns };
 }

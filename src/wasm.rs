@@ -191,6 +191,96 @@ pub fn validate_rate_card(
     to_js(&problems)
 }
 
+/// Column buffers in WASM memory, written in place by the package's JS encoder (js/columns.js):
+/// a million events cross without a copy. The encoder asks for the addresses, views the memory
+/// through typed arrays and grows a buffer through this object when it runs out of room.
+#[wasm_bindgen(js_name = "__Columns")]
+pub struct ColumnBuffers {
+    words: Vec<u32>,
+    text: Vec<u8>,
+    lens: Vec<u32>,
+}
+
+/// A zeroed vector of `n` items, or `None` when memory runs out (the JSON path then runs).
+fn zeroed<T: Clone + Default>(v: &mut Vec<T>, n: u32) -> bool {
+    let n = n as usize;
+    if v.try_reserve_exact(n.saturating_sub(v.len())).is_err() {
+        return false;
+    }
+    v.resize(n, T::default());
+    true
+}
+
+#[wasm_bindgen(js_class = "__Columns")]
+impl ColumnBuffers {
+    /// Buffers for `words` words, `text` bytes and `lens` string lengths; `undefined` when
+    /// memory runs out.
+    pub fn make(words: u32, text: u32, lens: u32) -> Option<ColumnBuffers> {
+        let mut b = ColumnBuffers {
+            words: Vec::new(),
+            text: Vec::new(),
+            lens: Vec::new(),
+        };
+        (zeroed(&mut b.words, words) && zeroed(&mut b.text, text) && zeroed(&mut b.lens, lens))
+            .then_some(b)
+    }
+
+    /// Addresses in WASM memory (valid until the next call into WASM that allocates).
+    pub fn words(&self) -> u32 {
+        self.words.as_ptr() as usize as u32
+    }
+    pub fn text(&self) -> u32 {
+        self.text.as_ptr() as usize as u32
+    }
+    pub fn lens(&self) -> u32 {
+        self.lens.as_ptr() as usize as u32
+    }
+
+    /// Grow the text (or the length list) to `n`, keeping its content; false when memory runs
+    /// out.
+    #[wasm_bindgen(js_name = growText)]
+    pub fn grow_text(&mut self, n: u32) -> bool {
+        zeroed(&mut self.text, n)
+    }
+    #[wasm_bindgen(js_name = growLens)]
+    pub fn grow_lens(&mut self, n: u32) -> bool {
+        zeroed(&mut self.lens, n)
+    }
+}
+
+impl ColumnBuffers {
+    /// The columns in the parts the encoder filled: `events` events, `text` bytes, `lens`
+    /// strings.
+    fn columns<'b>(
+        &'b self,
+        shape: Shape,
+        names: &'b str,
+        events: u32,
+        text: u32,
+        lens: u32,
+    ) -> Result<EventColumns<'b>, JsValue> {
+        let words = (events as usize).checked_mul(crate::columns::STRIDE);
+        match (
+            words.and_then(|w| self.words.get(..w)),
+            self.text.get(..text as usize),
+            self.lens.get(..lens as usize),
+        ) {
+            (Some(w), Some(t), Some(l)) => EventColumns::new(shape, names, w, t, l).map_err(throw),
+            _ => Err(throw(Error::new(
+                ErrorCode::InvalidInput,
+                "",
+                "malformed event columns: sizes beyond the buffers",
+            ))),
+        }
+    }
+}
+
+/// The WASM memory, for the JS encoder's views into `__Columns` buffers.
+#[wasm_bindgen(js_name = "__memory")]
+pub fn memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
 /// Rates usage events against one validated rate card.
 #[wasm_bindgen(js_name = RatingEngine)]
 pub struct RatingEngine {
@@ -250,12 +340,13 @@ impl RatingEngine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "BatchOptions")] options: Option<JsValue>,
         names: &str,
-        words: &[u32],
-        text: &[u8],
-        lens: &[u32],
+        buffers: &ColumnBuffers,
+        events: u32,
+        text: u32,
+        lens: u32,
     ) -> Result<JsValue, JsValue> {
         let opts: BatchOptions = opt(options).map_err(|e| throw(e.at("options")))?;
-        let cols = EventColumns::new(Shape::Usage, names, words, text, lens).map_err(throw)?;
+        let cols = buffers.columns(Shape::Usage, names, events, text, lens)?;
         if cols.json_too_large(0, 0) {
             return Ok(JsValue::UNDEFINED);
         }
@@ -310,11 +401,12 @@ pub fn simulate(
 pub fn simulate_columns(
     head: &str,
     names: &str,
-    words: &[u32],
-    text: &[u8],
-    lens: &[u32],
+    buffers: &ColumnBuffers,
+    events: u32,
+    text: u32,
+    lens: u32,
 ) -> Result<JsValue, JsValue> {
-    let cols = EventColumns::new(Shape::Scenario, names, words, text, lens).map_err(throw)?;
+    let cols = buffers.columns(Shape::Scenario, names, events, text, lens)?;
     // The JSON text would be the head with the events' text in place of its `[]`.
     let head_units = head.encode_utf16().count() as u64;
     if cols.json_too_large(
