@@ -271,10 +271,8 @@ impl<'a> EventColumns<'a> {
         let &[w, ids, segments, count] = ev else {
             return Err(bad(format!("[{i}]"), "column sizes"));
         };
+        // The word itself was checked by `Layout::of` in `check`.
         let has = |bit: u32| w & bit != 0;
-        if w & !f::ALL != 0 {
-            return Err(bad(format!("[{i}]"), "unknown field bits"));
-        }
         let kind = match w >> f::TYPE_SHIFT {
             0 => None,
             1 => Some(EventType::Usage),
@@ -283,15 +281,6 @@ impl<'a> EventColumns<'a> {
             4 => Some(EventType::PaymentMethodFixed),
             _ => return Err(bad(format!("[{i}].type"), "unknown event type")),
         };
-        match self.shape {
-            Shape::Usage if kind.is_some() || has(f::AMOUNT) || !has(f::SERVICE) => {
-                return Err(bad(format!("[{i}]"), "not a usage event"))
-            }
-            Shape::Scenario if kind.is_none() || !has(f::AT) => {
-                return Err(bad(format!("[{i}]"), "not a scenario event"))
-            }
-            _ => {}
-        }
         let at = if has(f::AT) {
             Some(self.piece(i, piece, "at")?)
         } else {
@@ -402,18 +391,22 @@ impl<'a> EventColumns<'a> {
             let Some(at) = x.at else {
                 return Err(bad(format!("[{i}].at"), "missing time"));
             };
-            let mut ev = ScenarioEvent::new(at, kind);
-            ev.service = x.service.map(Cow::Borrowed);
-            ev.direction = x.direction;
-            ev.text = x.text.map(Cow::Borrowed);
-            ev.segments = x.segments;
-            ev.count = x.count;
-            ev.duration_seconds = x.duration_seconds;
-            ev.quantity = x.quantity;
-            ev.carrier = x.carrier.map(Cow::Borrowed);
-            ev.number_type = x.number_type;
-            ev.amount = x.amount;
-            buf.push(ev);
+            buf.push(ScenarioEvent {
+                at: Cow::Borrowed(at),
+                kind,
+                service: x.service.map(Cow::Borrowed),
+                direction: x.direction,
+                text: x.text.map(Cow::Borrowed),
+                segments: x.segments,
+                count: x.count,
+                duration_seconds: x.duration_seconds,
+                quantity: x.quantity,
+                carrier: x.carrier.map(Cow::Borrowed),
+                number_type: x.number_type,
+                amount: x.amount,
+                auto_recharge: None,
+                negative_balance: None,
+            });
             if buf.len() == chunk {
                 f(base, &buf)?;
                 base += buf.len();

@@ -76,7 +76,7 @@ pub fn simulate(engine: &RatingEngine, scenario: &Scenario<'_>) -> Result<Simula
 }
 
 /// Events handed to `apply_all` at a time by [`simulate_columns`].
-const CHUNK: usize = 4096;
+const CHUNK: usize = 256;
 
 /// [`simulate`] with the events given as columns (the scenario's own `events` are ignored): the
 /// same replay, fed to `apply_all` in chunks of events that borrow from the columns.
