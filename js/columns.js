@@ -28,6 +28,9 @@ const DURATION_SECONDS_NUMBER = 1 << 14;
 const QUANTITY_NUMBER = 1 << 15;
 const AMOUNT_NUMBER = 1 << 16;
 const TYPE_SHIFT = 17;
+// Not a column bit: marks the `type` key among the keys seen.
+const TYPE_KEY = 1 << 20;
+const KEY_BITS = AT | SERVICE | DIRECTION | TEXT | SEGMENTS | COUNT | DURATION_SECONDS | QUANTITY | CARRIER | NUMBER_TYPE | AMOUNT;
 
 // A decimal string the core parses without error: digits, an optional '-' and fraction, at most
 // 28 characters (so at most 28 digits, within a 96-bit decimal).
@@ -38,7 +41,7 @@ const wellFormed = typeof ''.isWellFormed === 'function'
   : (s) => !/\p{Cs}/u.test(s);
 
 const KEYS = ['at', 'type', 'service', 'carrier', 'text', 'segments', 'count', 'direction', 'numberType',
-  'durationSeconds', 'quantity', 'amount', 'toJSON'];
+  'durationSeconds', 'quantity', 'amount'];
 
 const encoder = new TextEncoder();
 const NONE = {};
@@ -54,6 +57,7 @@ export function encodeEvents(events, scenario) {
   // Fields are read by name: one inherited from Object.prototype would be read where
   // JSON.stringify sees nothing.
   for (const k of KEYS) if (k in Object.prototype) return null;
+  if ('toJSON' in Object.prototype) return null;
   const n = events.length;
   if (n === 0 || n > 5_000_000) return null;
   const textCap = n * 24 + 64;
@@ -143,18 +147,32 @@ function fill(events, scenario, buffers, textCap, lensCap0) {
     if (typeof e !== 'object' || e === null) return null;
     const proto = Object.getPrototypeOf(e);
     if ((proto !== Object.prototype && proto !== null) || e.toJSON !== undefined) return null;
-    // Every key must be one read below with a value (JSON.stringify leaves out `undefined`, so
-    // a key holding it is simply not counted, and then the counts differ: the JSON path runs).
-    let keys = 0;
-    for (const k in e) keys++;
-    let known = 0;
+    // The keys JSON.stringify sees (enumerable; none inherited, see KEYS): known ones as bits.
+    let seen = 0;
+    let others = 0;
+    for (const k in e) {
+      switch (k) {
+        case 'at': seen |= AT; break;
+        case 'type': seen |= TYPE_KEY; break;
+        case 'service': seen |= SERVICE; break;
+        case 'carrier': seen |= CARRIER; break;
+        case 'text': seen |= TEXT; break;
+        case 'segments': seen |= SEGMENTS; break;
+        case 'count': seen |= COUNT; break;
+        case 'direction': seen |= DIRECTION; break;
+        case 'numberType': seen |= NUMBER_TYPE; break;
+        case 'durationSeconds': seen |= DURATION_SECONDS; break;
+        case 'quantity': seen |= QUANTITY; break;
+        case 'amount': seen |= AMOUNT; break;
+        default: others++;
+      }
+    }
     let flags = 0;
     let ids2 = 0;
     const at = e.at;
     if (at !== undefined) {
       if (typeof at !== 'string' || !wellFormed(at)) return null;
       flags |= AT;
-      known++;
     }
     const type = e.type;
     if (type !== undefined) {
@@ -162,7 +180,6 @@ function fill(events, scenario, buffers, textCap, lensCap0) {
       const t = type === 'usage' ? 1 : type === 'purchase' ? 2 : type === 'paymentWillFail' ? 3 : type === 'paymentMethodFixed' ? 4 : 0;
       if (t === 0) return null;
       flags |= t << TYPE_SHIFT;
-      known++;
     }
     const service = e.service;
     if (service !== undefined) {
@@ -174,7 +191,6 @@ function fill(events, scenario, buffers, textCap, lensCap0) {
       }
       ids2 |= lastServiceId;
       flags |= SERVICE;
-      known++;
     }
     const carrier = e.carrier;
     if (carrier !== undefined) {
@@ -186,41 +202,35 @@ function fill(events, scenario, buffers, textCap, lensCap0) {
       }
       ids2 |= lastCarrierId << 16;
       flags |= CARRIER;
-      known++;
     }
     const message = e.text;
     if (message !== undefined) {
       if (typeof message !== 'string' || !wellFormed(message)) return null;
       flags |= TEXT;
-      known++;
     }
     const segments = e.segments;
     if (segments !== undefined) {
       if (typeof segments !== 'number' || segments >>> 0 !== segments) return null;
       words[4 * i + 2] = segments;
       flags |= SEGMENTS;
-      known++;
     }
     const count = e.count;
     if (count !== undefined) {
       if (typeof count !== 'number' || count >>> 0 !== count) return null;
       words[4 * i + 3] = count;
       flags |= COUNT;
-      known++;
     }
     const direction = e.direction;
     if (direction !== undefined) {
       if (direction === 'outbound') flags |= DIRECTION;
       else if (direction === 'inbound') flags |= DIRECTION | INBOUND;
       else return null;
-      known++;
     }
     const numberType = e.numberType;
     if (numberType !== undefined) {
       const t = numberType === '10dlc' ? 0 : numberType === 'tollFree' ? 1 : numberType === 'shortCode' ? 2 : -1;
       if (t < 0) return null;
       flags |= NUMBER_TYPE | (t << NUMBER_TYPE_SHIFT);
-      known++;
     }
     let duration, quantity, amount;
     const d = e.durationSeconds;
@@ -228,14 +238,12 @@ function fill(events, scenario, buffers, textCap, lensCap0) {
       duration = decimal(d);
       if (duration === null) return null;
       flags |= DURATION_SECONDS | (typeof d === 'number' ? DURATION_SECONDS_NUMBER : 0);
-      known++;
     }
     const q = e.quantity;
     if (q !== undefined) {
       quantity = decimal(q);
       if (quantity === null) return null;
       flags |= QUANTITY | (typeof q === 'number' ? QUANTITY_NUMBER : 0);
-      known++;
     }
     const a = e.amount;
     if (a !== undefined) {
@@ -243,9 +251,14 @@ function fill(events, scenario, buffers, textCap, lensCap0) {
       amount = decimal(a);
       if (amount === null) return null;
       flags |= AMOUNT | (typeof a === 'number' ? AMOUNT_NUMBER : 0);
-      known++;
     }
-    if (known !== keys) return null;
+    const defined = (flags & KEY_BITS) | (type !== undefined ? TYPE_KEY : 0);
+    // A value read by name that JSON.stringify would not see (not enumerable).
+    if ((defined & ~seen) !== 0) return null;
+    // Keys holding `undefined` are left out by JSON.stringify; any other key is not ours.
+    if (seen !== defined || others !== 0) {
+      for (const k in e) if (e[k] !== undefined && !KEYS.includes(k)) return null;
+    }
     // A missing required field is a parse error: the JSON path reports it.
     if (scenario ? (flags & AT) === 0 || flags >>> TYPE_SHIFT === 0 : (flags & SERVICE) === 0) return null;
     words[4 * i] = flags;
