@@ -60,7 +60,7 @@ export function encodeEvents(events, scenario) {
   if ('toJSON' in Object.prototype) return null;
   const n = events.length;
   if (n === 0 || n > 5_000_000) return null;
-  const textCap = n * 24 + 64;
+  const textCap = textRoom(events) + 64;
   const lensCap = n * (scenario ? 1 : 2) + 8;
   const buffers = __Columns.make(n * 4, textCap, lensCap);
   if (buffers === undefined) return null;
@@ -72,6 +72,22 @@ export function encodeEvents(events, scenario) {
   } finally {
     if (!done) buffers.free();
   }
+}
+
+/** Bytes the strings will take, from the first events (growing the buffer later costs a copy). */
+function textRoom(events) {
+  const m = Math.min(events.length, 256);
+  let units = 0;
+  for (let i = 0; i < m; i++) {
+    const e = events[i];
+    if (typeof e !== 'object' || e === null) continue;
+    // Descriptors, not reads: a getter runs once, when the event is encoded.
+    for (const k of ['at', 'text']) {
+      const v = Object.getOwnPropertyDescriptor(e, k)?.value;
+      if (typeof v === 'string') units += v.length;
+    }
+  }
+  return Math.ceil(((units / Math.max(m, 1)) * 1.1 + 4) * events.length);
 }
 
 function fill(events, scenario, buffers, textCap, lensCap0) {
