@@ -216,7 +216,10 @@ impl<'a> EventColumns<'a> {
             if w & (f::DURATION_SECONDS | f::QUANTITY | f::AMOUNT) != 0 {
                 // Parse the decimals now, so that a bad one is reported before anything runs.
                 let mut k = piece;
-                self.fields(i, ev, &mut k)?;
+                match self.shape {
+                    Shape::Usage => self.usage_event(i, ev, &mut k).map(drop)?,
+                    Shape::Scenario => self.scenario_event(i, ev, &mut k).map(drop)?,
+                }
             }
             piece += l.pieces;
         }
@@ -260,90 +263,121 @@ impl<'a> EventColumns<'a> {
             .map_err(|m| Error::new(C::InvalidNumber, format!("[{i}].{name}"), m))
     }
 
-    /// The fields of event `i` (its words `ev`), reading its strings from `piece` on.
     #[inline(always)]
-    fn fields<'s>(
-        &'s self,
+    fn opt_piece(
+        &self,
+        present: bool,
+        i: usize,
+        piece: &mut usize,
+        name: &str,
+    ) -> Result<Option<Cow<'a, str>>, Error> {
+        if present {
+            self.piece(i, piece, name).map(|s| Some(Cow::Borrowed(s)))
+        } else {
+            Ok(None)
+        }
+    }
+
+    #[inline(always)]
+    fn opt_decimal(
+        &self,
+        present: bool,
+        i: usize,
+        piece: &mut usize,
+        name: &str,
+    ) -> Result<Option<Dec>, Error> {
+        if present {
+            self.decimal(i, piece, name).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    #[inline(always)]
+    fn opt_name(
+        &self,
+        present: bool,
+        i: usize,
+        id: u32,
+        field: &str,
+    ) -> Result<Option<Cow<'_, str>>, Error> {
+        if present {
+            self.name(i, id, field).map(|s| Some(Cow::Borrowed(s)))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Event `i` (its words `ev`) as `simulate` takes it, reading its strings from `piece` on.
+    /// The word itself was checked by `Layout::of` in `check`.
+    #[inline(always)]
+    fn scenario_event(
+        &self,
         i: usize,
         ev: &[u32],
         piece: &mut usize,
-    ) -> Result<Fields<'s, 'a>, Error> {
+    ) -> Result<ScenarioEvent<'_>, Error> {
         let &[w, ids, segments, count] = ev else {
             return Err(bad(format!("[{i}]"), "column sizes"));
         };
-        // The word itself was checked by `Layout::of` in `check`.
-        let has = |bit: u32| w & bit != 0;
-        let kind = match w >> f::TYPE_SHIFT {
-            0 => None,
-            1 => Some(EventType::Usage),
-            2 => Some(EventType::Purchase),
-            3 => Some(EventType::PaymentWillFail),
-            4 => Some(EventType::PaymentMethodFixed),
-            _ => return Err(bad(format!("[{i}].type"), "unknown event type")),
+        let Some(kind) = event_type(w) else {
+            return Err(bad(format!("[{i}].type"), "not a scenario event"));
         };
-        let at = if has(f::AT) {
-            Some(self.piece(i, piece, "at")?)
-        } else {
-            None
-        };
-        let text = if has(f::TEXT) {
-            Some(self.piece(i, piece, "text")?)
-        } else {
-            None
-        };
-        let duration_seconds = if has(f::DURATION_SECONDS) {
-            Some(self.decimal(i, piece, "durationSeconds")?)
-        } else {
-            None
-        };
-        let quantity = if has(f::QUANTITY) {
-            Some(self.decimal(i, piece, "quantity")?)
-        } else {
-            None
-        };
-        let amount = if has(f::AMOUNT) {
-            Some(self.decimal(i, piece, "amount")?)
-        } else {
-            None
-        };
-        let service = if has(f::SERVICE) {
-            Some(self.name(i, ids & 0xffff, "service")?)
-        } else {
-            None
-        };
-        let carrier = if has(f::CARRIER) {
-            Some(self.name(i, ids >> 16, "carrier")?)
-        } else {
-            None
-        };
-        let number_type = if has(f::NUMBER_TYPE) {
-            match (w >> f::NUMBER_TYPE_SHIFT) & 3 {
-                0 => Some(NumberType::TenDlc),
-                1 => Some(NumberType::TollFree),
-                2 => Some(NumberType::ShortCode),
-                _ => return Err(bad(format!("[{i}].numberType"), "unknown number type")),
-            }
-        } else {
-            None
-        };
-        let direction = has(f::DIRECTION).then_some(if has(f::INBOUND) {
-            Direction::Inbound
-        } else {
-            Direction::Outbound
-        });
-        Ok(Fields {
+        // Fields are evaluated in this order: the strings in the order they were written.
+        Ok(ScenarioEvent {
+            at: self
+                .opt_piece(true, i, piece, "at")?
+                .unwrap_or(Cow::Borrowed("")),
+            text: self.opt_piece(w & f::TEXT != 0, i, piece, "text")?,
+            duration_seconds: self.opt_decimal(
+                w & f::DURATION_SECONDS != 0,
+                i,
+                piece,
+                "durationSeconds",
+            )?,
+            quantity: self.opt_decimal(w & f::QUANTITY != 0, i, piece, "quantity")?,
+            amount: self.opt_decimal(w & f::AMOUNT != 0, i, piece, "amount")?,
             kind,
-            at,
-            service,
-            direction,
-            text,
-            segments: has(f::SEGMENTS).then_some(segments),
-            count: has(f::COUNT).then_some(count),
-            duration_seconds,
-            quantity,
-            carrier,
-            number_type,
-            amount,
+            service: self.opt_name(w & f::SERVICE != 0, i, ids & 0xffff, "service")?,
+            carrier: self.opt_name(w & f::CARRIER != 0, i, ids >> 16, "carrier")?,
+            direction: direction(w),
+            segments: (w & f::SEGMENTS != 0).then_some(segments),
+            count: (w & f::COUNT != 0).then_some(count),
+            number_type: number_type(w, i)?,
+            auto_recharge: None,
+            negative_balance: None,
+        })
+    }
+
+    /// Event `i` as `rateBatch` takes it (see [`scenario_event`](Self::scenario_event)).
+    #[inline(always)]
+    fn usage_event(
+        &self,
+        i: usize,
+        ev: &[u32],
+        piece: &mut usize,
+    ) -> Result<UsageEvent<'_>, Error> {
+        let &[w, ids, segments, count] = ev else {
+            return Err(bad(format!("[{i}]"), "column sizes"));
+        };
+        Ok(UsageEvent {
+            at: self.opt_piece(w & f::AT != 0, i, piece, "at")?,
+            text: self.opt_piece(w & f::TEXT != 0, i, piece, "text")?,
+            duration_seconds: self.opt_decimal(
+                w & f::DURATION_SECONDS != 0,
+                i,
+                piece,
+                "durationSeconds",
+            )?,
+            quantity: self.opt_decimal(w & f::QUANTITY != 0, i, piece, "quantity")?,
+            service: self
+                .opt_name(true, i, ids & 0xffff, "service")?
+                .unwrap_or(Cow::Borrowed("")),
+            carrier: self.opt_name(w & f::CARRIER != 0, i, ids >> 16, "carrier")?,
+            direction: direction(w).unwrap_or_default(),
+            segments: (w & f::SEGMENTS != 0).then_some(segments),
+            count: (w & f::COUNT != 0).then_some(count),
+            number_type: number_type(w, i)?,
         })
     }
 
@@ -352,22 +386,7 @@ impl<'a> EventColumns<'a> {
         let mut out = Vec::with_capacity(self.len());
         let mut piece = 0;
         for (i, ev) in self.words.chunks_exact(STRIDE).enumerate() {
-            let x = self.fields(i, ev, &mut piece)?;
-            let Some(service) = x.service else {
-                return Err(bad(format!("[{i}].service"), "missing service"));
-            };
-            out.push(UsageEvent {
-                service: Cow::Borrowed(service),
-                direction: x.direction.unwrap_or_default(),
-                text: x.text.map(Cow::Borrowed),
-                segments: x.segments,
-                count: x.count,
-                duration_seconds: x.duration_seconds,
-                quantity: x.quantity,
-                carrier: x.carrier.map(Cow::Borrowed),
-                number_type: x.number_type,
-                at: x.at.map(Cow::Borrowed),
-            });
+            out.push(self.usage_event(i, ev, &mut piece)?);
         }
         Ok(out)
     }
@@ -384,29 +403,7 @@ impl<'a> EventColumns<'a> {
         let mut piece = 0;
         let mut base = 0;
         for (i, ev) in self.words.chunks_exact(STRIDE).enumerate() {
-            let x = self.fields(i, ev, &mut piece)?;
-            let Some(kind) = x.kind else {
-                return Err(bad(format!("[{i}].type"), "missing type"));
-            };
-            let Some(at) = x.at else {
-                return Err(bad(format!("[{i}].at"), "missing time"));
-            };
-            buf.push(ScenarioEvent {
-                at: Cow::Borrowed(at),
-                kind,
-                service: x.service.map(Cow::Borrowed),
-                direction: x.direction,
-                text: x.text.map(Cow::Borrowed),
-                segments: x.segments,
-                count: x.count,
-                duration_seconds: x.duration_seconds,
-                quantity: x.quantity,
-                carrier: x.carrier.map(Cow::Borrowed),
-                number_type: x.number_type,
-                amount: x.amount,
-                auto_recharge: None,
-                negative_balance: None,
-            });
+            buf.push(self.scenario_event(i, ev, &mut piece)?);
             if buf.len() == chunk {
                 f(base, &buf)?;
                 base += buf.len();
@@ -420,19 +417,34 @@ impl<'a> EventColumns<'a> {
     }
 }
 
-struct Fields<'s, 'a> {
-    kind: Option<EventType>,
-    at: Option<&'a str>,
-    service: Option<&'s str>,
-    direction: Option<Direction>,
-    text: Option<&'a str>,
-    segments: Option<u32>,
-    count: Option<u32>,
-    duration_seconds: Option<Dec>,
-    quantity: Option<Dec>,
-    carrier: Option<&'s str>,
-    number_type: Option<NumberType>,
-    amount: Option<Dec>,
+fn event_type(w: u32) -> Option<EventType> {
+    match w >> f::TYPE_SHIFT {
+        1 => Some(EventType::Usage),
+        2 => Some(EventType::Purchase),
+        3 => Some(EventType::PaymentWillFail),
+        4 => Some(EventType::PaymentMethodFixed),
+        _ => None,
+    }
+}
+
+fn direction(w: u32) -> Option<Direction> {
+    (w & f::DIRECTION != 0).then_some(if w & f::INBOUND != 0 {
+        Direction::Inbound
+    } else {
+        Direction::Outbound
+    })
+}
+
+fn number_type(w: u32, i: usize) -> Result<Option<NumberType>, Error> {
+    if w & f::NUMBER_TYPE == 0 {
+        return Ok(None);
+    }
+    match (w >> f::NUMBER_TYPE_SHIFT) & 3 {
+        0 => Ok(Some(NumberType::TenDlc)),
+        1 => Ok(Some(NumberType::TollFree)),
+        2 => Ok(Some(NumberType::ShortCode)),
+        _ => Err(bad(format!("[{i}].numberType"), "unknown number type")),
+    }
 }
 
 /// What a field word says about an event, worked out once per distinct word (a big input has
