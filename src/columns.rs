@@ -78,8 +78,9 @@ pub struct EventColumns<'a> {
     names: Vec<Cow<'a, str>>,
     words: &'a [u32],
     text: &'a str,
-    /// Byte range of every string piece in `text`.
-    pieces: Vec<(usize, usize)>,
+    /// The length in bytes of every string piece in `text` (checked to cover it, each ending on
+    /// a character boundary).
+    lens: &'a [u32],
     /// Length of `JSON.stringify(events)`: UTF-8 bytes and UTF-16 units.
     json_bytes: u64,
     json_units: u64,
@@ -118,7 +119,7 @@ impl<'a> EventColumns<'a> {
         names: &'a str,
         words: &'a [u32],
         text: &'a [u8],
-        lens: &[u32],
+        lens: &'a [u32],
     ) -> Result<EventColumns<'a>, Error> {
         let names: Vec<Name<'a>> =
             serde_json::from_str(names).map_err(|_| bad("", "the name table"))?;
@@ -127,7 +128,7 @@ impl<'a> EventColumns<'a> {
             return Err(bad("", "column sizes"));
         }
         let text = std::str::from_utf8(text).map_err(|_| bad("", "text is not UTF-8"))?;
-        let pieces = split(text, lens)?;
+        split(text, lens)?;
         // The UTF-16 length of the strings, and what escaping them in JSON would add.
         let (units, escapes) = scan(text.as_bytes());
         let mut cols = EventColumns {
@@ -135,7 +136,7 @@ impl<'a> EventColumns<'a> {
             names,
             words,
             text,
-            pieces,
+            lens,
             json_bytes: escapes,
             json_units: escapes.saturating_add(units as u64),
         };
@@ -179,7 +180,7 @@ impl<'a> EventColumns<'a> {
         let mut fixed = 2 + n.saturating_sub(1);
         // The names (service, carrier) in bytes and in units.
         let (mut bytes, mut units) = (0u64, 0u64);
-        let mut piece = 0usize;
+        let mut cursor = Cursor::default();
         let mut last: Option<Layout> = None;
         for (i, ev) in self.words.chunks_exact(STRIDE).enumerate() {
             let &[w, ids, segments, count] = ev else {
@@ -215,15 +216,19 @@ impl<'a> EventColumns<'a> {
             }
             if w & (f::DURATION_SECONDS | f::QUANTITY | f::AMOUNT) != 0 {
                 // Parse the decimals now, so that a bad one is reported before anything runs.
-                let mut k = piece;
+                let mut at = cursor;
                 match self.shape {
-                    Shape::Usage => self.usage_event(i, ev, &mut k).map(drop)?,
-                    Shape::Scenario => self.scenario_event(i, ev, &mut k).map(drop)?,
+                    Shape::Usage => self.usage_event(i, ev, &mut at).map(drop)?,
+                    Shape::Scenario => self.scenario_event(i, ev, &mut at).map(drop)?,
                 }
             }
-            piece += l.pieces;
+            for _ in 0..l.pieces {
+                let len = self.lens.get(cursor.piece).copied().unwrap_or(0);
+                cursor.piece += 1;
+                cursor.pos += len as usize;
+            }
         }
-        if piece != self.pieces.len() {
+        if cursor.piece != self.lens.len() {
             return Err(bad("", "the events use a different number of strings"));
         }
         // The pieces cover the text (their quotes are in the layouts).
@@ -235,15 +240,17 @@ impl<'a> EventColumns<'a> {
     }
 
     #[inline(always)]
-    fn piece(&self, i: usize, piece: &mut usize, name: &str) -> Result<&'a str, Error> {
-        let (a, b) = self
-            .pieces
-            .get(*piece)
+    fn piece(&self, i: usize, cursor: &mut Cursor, name: &str) -> Result<&'a str, Error> {
+        let len = self
+            .lens
+            .get(cursor.piece)
             .copied()
             .ok_or_else(|| bad(format!("[{i}].{name}"), "missing string"))?;
-        *piece += 1;
+        let start = cursor.pos;
+        cursor.piece += 1;
+        cursor.pos = start.saturating_add(len as usize);
         self.text
-            .get(a..b)
+            .get(start..cursor.pos)
             .ok_or_else(|| bad(format!("[{i}].{name}"), "string out of range"))
     }
 
@@ -255,8 +262,8 @@ impl<'a> EventColumns<'a> {
             .ok_or_else(|| bad(format!("[{i}].{field}"), "name index out of range"))
     }
 
-    fn decimal(&self, i: usize, piece: &mut usize, name: &str) -> Result<Dec, Error> {
-        let s = self.piece(i, piece, name)?;
+    fn decimal(&self, i: usize, cursor: &mut Cursor, name: &str) -> Result<Dec, Error> {
+        let s = self.piece(i, cursor, name)?;
         // The message the JSON path gives for the same string.
         parse_decimal(s)
             .map(Dec)
@@ -268,11 +275,11 @@ impl<'a> EventColumns<'a> {
         &self,
         present: bool,
         i: usize,
-        piece: &mut usize,
+        cursor: &mut Cursor,
         name: &str,
     ) -> Result<Option<Cow<'a, str>>, Error> {
         if present {
-            self.piece(i, piece, name).map(|s| Some(Cow::Borrowed(s)))
+            self.piece(i, cursor, name).map(|s| Some(Cow::Borrowed(s)))
         } else {
             Ok(None)
         }
@@ -283,11 +290,11 @@ impl<'a> EventColumns<'a> {
         &self,
         present: bool,
         i: usize,
-        piece: &mut usize,
+        cursor: &mut Cursor,
         name: &str,
     ) -> Result<Option<Dec>, Error> {
         if present {
-            self.decimal(i, piece, name).map(Some)
+            self.decimal(i, cursor, name).map(Some)
         } else {
             Ok(None)
         }
@@ -308,14 +315,14 @@ impl<'a> EventColumns<'a> {
         }
     }
 
-    /// Event `i` (its words `ev`) as `simulate` takes it, reading its strings from `piece` on.
+    /// Event `i` (its words `ev`) as `simulate` takes it, reading its strings at `cursor`.
     /// The word itself was checked by `Layout::of` in `check`.
     #[inline(always)]
     fn scenario_event(
         &self,
         i: usize,
         ev: &[u32],
-        piece: &mut usize,
+        cursor: &mut Cursor,
     ) -> Result<ScenarioEvent<'_>, Error> {
         let &[w, ids, segments, count] = ev else {
             return Err(bad(format!("[{i}]"), "column sizes"));
@@ -326,17 +333,17 @@ impl<'a> EventColumns<'a> {
         // Fields are evaluated in this order: the strings in the order they were written.
         Ok(ScenarioEvent {
             at: self
-                .opt_piece(true, i, piece, "at")?
+                .opt_piece(true, i, cursor, "at")?
                 .unwrap_or(Cow::Borrowed("")),
-            text: self.opt_piece(w & f::TEXT != 0, i, piece, "text")?,
+            text: self.opt_piece(w & f::TEXT != 0, i, cursor, "text")?,
             duration_seconds: self.opt_decimal(
                 w & f::DURATION_SECONDS != 0,
                 i,
-                piece,
+                cursor,
                 "durationSeconds",
             )?,
-            quantity: self.opt_decimal(w & f::QUANTITY != 0, i, piece, "quantity")?,
-            amount: self.opt_decimal(w & f::AMOUNT != 0, i, piece, "amount")?,
+            quantity: self.opt_decimal(w & f::QUANTITY != 0, i, cursor, "quantity")?,
+            amount: self.opt_decimal(w & f::AMOUNT != 0, i, cursor, "amount")?,
             kind,
             service: self.opt_name(w & f::SERVICE != 0, i, ids & 0xffff, "service")?,
             carrier: self.opt_name(w & f::CARRIER != 0, i, ids >> 16, "carrier")?,
@@ -355,21 +362,21 @@ impl<'a> EventColumns<'a> {
         &self,
         i: usize,
         ev: &[u32],
-        piece: &mut usize,
+        cursor: &mut Cursor,
     ) -> Result<UsageEvent<'_>, Error> {
         let &[w, ids, segments, count] = ev else {
             return Err(bad(format!("[{i}]"), "column sizes"));
         };
         Ok(UsageEvent {
-            at: self.opt_piece(w & f::AT != 0, i, piece, "at")?,
-            text: self.opt_piece(w & f::TEXT != 0, i, piece, "text")?,
+            at: self.opt_piece(w & f::AT != 0, i, cursor, "at")?,
+            text: self.opt_piece(w & f::TEXT != 0, i, cursor, "text")?,
             duration_seconds: self.opt_decimal(
                 w & f::DURATION_SECONDS != 0,
                 i,
-                piece,
+                cursor,
                 "durationSeconds",
             )?,
-            quantity: self.opt_decimal(w & f::QUANTITY != 0, i, piece, "quantity")?,
+            quantity: self.opt_decimal(w & f::QUANTITY != 0, i, cursor, "quantity")?,
             service: self
                 .opt_name(true, i, ids & 0xffff, "service")?
                 .unwrap_or(Cow::Borrowed("")),
@@ -384,9 +391,9 @@ impl<'a> EventColumns<'a> {
     /// The events as `rateBatch` takes them (paths `[i].field`).
     pub fn usage_events(&self) -> Result<Vec<UsageEvent<'_>>, Error> {
         let mut out = Vec::with_capacity(self.len());
-        let mut piece = 0;
+        let mut cursor = Cursor::default();
         for (i, ev) in self.words.chunks_exact(STRIDE).enumerate() {
-            out.push(self.usage_event(i, ev, &mut piece)?);
+            out.push(self.usage_event(i, ev, &mut cursor)?);
         }
         Ok(out)
     }
@@ -400,10 +407,10 @@ impl<'a> EventColumns<'a> {
     ) -> Result<(), Error> {
         let chunk = chunk.max(1);
         let mut buf: Vec<ScenarioEvent<'_>> = Vec::with_capacity(chunk.min(self.len()));
-        let mut piece = 0;
+        let mut cursor = Cursor::default();
         let mut base = 0;
         for (i, ev) in self.words.chunks_exact(STRIDE).enumerate() {
-            buf.push(self.scenario_event(i, ev, &mut piece)?);
+            buf.push(self.scenario_event(i, ev, &mut cursor)?);
             if buf.len() == chunk {
                 f(base, &buf)?;
                 base += buf.len();
@@ -415,6 +422,13 @@ impl<'a> EventColumns<'a> {
         }
         Ok(())
     }
+}
+
+/// Where the next string starts: its index and its byte offset in the text.
+#[derive(Clone, Copy, Default)]
+struct Cursor {
+    piece: usize,
+    pos: usize,
 }
 
 fn event_type(w: u32) -> Option<EventType> {
@@ -549,22 +563,19 @@ fn digits(v: u32) -> u64 {
     n
 }
 
-/// Cut `text` into pieces of the given byte lengths, each ending on a character boundary.
-fn split(text: &str, lens: &[u32]) -> Result<Vec<(usize, usize)>, Error> {
-    let mut out = Vec::with_capacity(lens.len());
+/// Check that pieces of the given byte lengths cover `text`, each ending on a character boundary.
+fn split(text: &str, lens: &[u32]) -> Result<(), Error> {
     let mut pos = 0usize;
     for &n in lens {
-        let end = pos
+        pos = pos
             .checked_add(n as usize)
             .filter(|&e| e <= text.len() && text.is_char_boundary(e))
             .ok_or_else(|| bad("", "string lengths"))?;
-        out.push((pos, end));
-        pos = end;
     }
     if pos != text.len() {
         return Err(bad("", "string lengths"));
     }
-    Ok(out)
+    Ok(())
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
