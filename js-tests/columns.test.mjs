@@ -13,6 +13,13 @@ import { simulate as simulateJson, RatingEngine as RatingEngineJson } from '../p
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const engine = new RatingEngine();
+// Count the batches that reach the engine as columns.
+let columnCalls = 0;
+const viaColumnsCall = engine.__rateBatchColumns;
+engine.__rateBatchColumns = function (...args) {
+  columnCalls++;
+  return viaColumnsCall.apply(this, args);
+};
 
 /** What a call gives: its result as JSON text, or its error's code, path, message and problems. */
 function outcome(call) {
@@ -45,9 +52,13 @@ function sameSimulate(scenario, { viaColumns = true } = {}) {
   return a;
 }
 
+/** Full charges (`options.charges` neither `totals` nor `none`) always take the JSON path. */
 function sameRateBatch(events, options, { viaColumns = true } = {}) {
+  const full = options?.charges !== 'totals' && options?.charges !== 'none';
   assert.equal(columnar(events, false), viaColumns, 'path taken');
+  const before = columnCalls;
   const a = outcome(() => engine.rateBatch(events, options));
+  assert.equal(columnCalls - before, viaColumns && !full ? 1 : 0, 'columns used');
   const b = outcome(() => RatingEngineJson.prototype.rateBatch.call(engine, events, options));
   assert.deepEqual(a, b);
   return a;
@@ -151,7 +162,7 @@ test('varied batches give byte-identical results through columns and JSON', () =
       return e;
     });
     for (const charges of [undefined, 'full', 'totals', 'none']) {
-      const res = sameRateBatch(events, charges && { charges });
+      const res = sameRateBatch(events, charges === undefined ? undefined : { charges });
       assert.ok(res.result);
       if (charges === 'totals') assert.equal(JSON.parse(res.result).charges.length, events.length);
     }
@@ -185,7 +196,7 @@ test('errors raised from columns carry the JSON path\'s code, path and message',
     assert.equal(r.path, `events[5].${field}`, what);
 
     const batch = events.map(({ type, ...u }) => u); // eslint-disable-line no-unused-vars
-    const b = sameRateBatch(batch);
+    const b = sameRateBatch(batch, { charges: 'totals' });
     assert.equal(b.code, code, what);
     assert.equal(b.path, `[5].${field}`, what);
   }
@@ -247,7 +258,7 @@ test('odd shapes take the JSON path for the whole call, with its errors', () => 
     events[5] = { ...events[5], ...change };
     const a = sameSimulate(scenarioOf(events), { viaColumns: false });
     const batch = events.map(({ type, ...u }) => u); // eslint-disable-line no-unused-vars
-    const b = sameRateBatch(batch, undefined, { viaColumns: false });
+    const b = sameRateBatch(batch, { charges: 'totals' }, { viaColumns: false });
     // Most are errors; when one is, it names event 5 in both forms.
     if (a.code && a.path) assert.match(a.path, /^events\[5\]/, what);
     if (b.code && b.path) assert.match(b.path, /^\[5\]/, what);
@@ -255,11 +266,13 @@ test('odd shapes take the JSON path for the whole call, with its errors', () => 
   // Event types with nested settings, and `amount` on a usage event of a batch.
   const events = [smsAt(1), { at: smsAt(2).at, type: 'setNegativeBalance', negativeBalance: { allowed: false } }, smsAt(3)];
   assert.ok(sameSimulate(scenarioOf(events), { viaColumns: false }).result);
-  assert.equal(sameRateBatch([{ service: 'sms', segments: 1, amount: '1' }], undefined, { viaColumns: false }).code, 'UNKNOWN_FIELD');
+  assert.equal(sameRateBatch([{ service: 'sms', segments: 1, amount: '1' }], { charges: 'none' }, { viaColumns: false }).code, 'UNKNOWN_FIELD');
   // Missing required fields are parse errors.
   assert.equal(sameSimulate(scenarioOf([{ type: 'usage', service: 'sms', segments: 1 }]), { viaColumns: false }).code, 'MISSING_FIELD');
   assert.equal(sameSimulate(scenarioOf([{ at: smsAt(1).at, service: 'sms', segments: 1 }]), { viaColumns: false }).path, 'events[0].type');
   assert.equal(sameRateBatch([{ segments: 1 }], undefined, { viaColumns: false }).path, '[0].service');
+  // Full charges (the default) take the JSON path.
+  assert.ok(sameRateBatch([{ service: 'sms', segments: 1 }], {}).result);
 });
 
 test('objects that JSON.stringify would see differently take the JSON path', () => {
@@ -298,5 +311,5 @@ test('shapes JSON treats as plain data take the columns', () => {
   const big = [{ ...smsAt(1), segments: 2 ** 32 - 1, count: 0 }, { at: smsAt(2).at, type: 'purchase', amount: '1234567890123456789012345.50' }];
   sameSimulate(scenarioOf(big));
   const batch = [{ service: 'lookup', quantity: Number.MAX_SAFE_INTEGER }, { service: 'lookup', quantity: -Number.MAX_SAFE_INTEGER }, { service: 'lookup', quantity: -0 }];
-  sameRateBatch(batch);
+  sameRateBatch(batch, { charges: 'totals' });
 });

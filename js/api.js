@@ -112,11 +112,16 @@ export function simulate(scenario) {
 /** Rates usage events against one validated rate card. */
 export class RatingEngine extends RatingEngineCore {
   /**
-   * Rate many events in order. A big batch given as an array crosses as columns when every event
-   * has a simple shape (same result and errors as the JSON path, which takes the rest).
+   * Rate many events in order. With `charges: 'totals'` or `'none'`, a batch given as an array
+   * crosses as columns when every event has a simple shape (same result and errors as the JSON
+   * path, which takes the rest).
    */
   rateBatch(events, options) {
-    if (Array.isArray(events) && events.length > 0) {
+    // With full charges the output (an object per event) dominates and the JSON path is as
+    // fast; building it after the columns also makes WASM memory grow in many small steps,
+    // each of which can trigger a full GC in V8.
+    const charges = options?.charges;
+    if ((charges === 'totals' || charges === 'none') && Array.isArray(events) && events.length > 0) {
       const c = tryEncode((evs) => encodeEvents(evs, false), events);
       if (c !== null) {
         let r;
@@ -128,9 +133,9 @@ export class RatingEngine extends RatingEngineCore {
         if (Array.isArray(r)) {
           // Per-event totals came back as distinct values and an index per event.
           const [result, table, index] = r;
-          const charges = [];
-          for (let i = 0; i < index.length; i++) charges.push(table[index[i]]);
-          result.charges = charges;
+          const list = [];
+          for (let i = 0; i < index.length; i++) list.push(table[index[i]]);
+          result.charges = list;
           return result;
         }
         if (r !== undefined) return r;
