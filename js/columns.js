@@ -47,8 +47,8 @@ const encoder = new TextEncoder();
 const NONE = {};
 
 /**
- * Events as columns in WASM memory (`{ names, buffers, events, text, lens }`: the name table as
- * JSON, the `__Columns` buffers, which the caller frees, and how much of them is filled), or null
+ * Events as columns in WASM memory (`{ names, buffers, events, text, lens }`: the name table
+ * (services and carriers), the `__Columns` buffers, which the caller frees, and how much of them is filled), or null
  * when any event is not of a shape encoded exactly (then the JSON path must run). `scenario`:
  * `simulate` events (`at` and `type` required) rather than `rateBatch` usage events.
  */
@@ -290,7 +290,7 @@ function fill(events, scenario, buffers, textCap, lensCap0) {
     if (quantity !== undefined && !put(quantity)) return null;
     if (amount !== undefined && !put(amount)) return null;
   }
-  return { names: JSON.stringify(names), buffers, events: n, text: pos, lens: np };
+  return { names, buffers, events: n, text: pos, lens: np };
 }
 
 /**

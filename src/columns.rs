@@ -75,7 +75,7 @@ pub const JS_STRING_LIMIT: u64 = (1 << 29) - 24;
 /// Decoded, checked columns.
 pub struct EventColumns<'a> {
     shape: Shape,
-    names: Vec<Cow<'a, str>>,
+    names: &'a [String],
     words: &'a [u32],
     text: &'a str,
     /// The length in bytes of every string piece in `text` (checked to cover it, each ending on
@@ -94,9 +94,6 @@ fn bad(path: impl Into<String>, what: &str) -> Error {
     )
 }
 
-#[derive(serde::Deserialize)]
-struct Name<'a>(#[serde(borrow)] Cow<'a, str>);
-
 const KEY_LEN: [(u32, u64); 11] = [
     (f::AT, 2),
     (f::SERVICE, 7),
@@ -112,18 +109,15 @@ const KEY_LEN: [(u32, u64); 11] = [
 ];
 
 impl<'a> EventColumns<'a> {
-    /// Check the columns and index the strings. `names` is the name table as a JSON array of
-    /// strings; `lens` the length in bytes of every string piece.
+    /// Check the columns and index the strings. `names` is the name table (services and
+    /// carriers); `lens` the length in bytes of every string piece.
     pub fn new(
         shape: Shape,
-        names: &'a str,
+        names: &'a [String],
         words: &'a [u32],
         text: &'a [u8],
         lens: &'a [u32],
     ) -> Result<EventColumns<'a>, Error> {
-        let names: Vec<Name<'a>> =
-            serde_json::from_str(names).map_err(|_| bad("", "the name table"))?;
-        let names: Vec<Cow<'a, str>> = names.into_iter().map(|n| n.0).collect();
         if names.len() > 1 << 16 || words.len() % STRIDE != 0 {
             return Err(bad("", "column sizes"));
         }
@@ -258,7 +252,7 @@ impl<'a> EventColumns<'a> {
     fn name(&self, i: usize, id: u32, field: &str) -> Result<&str, Error> {
         self.names
             .get(id as usize)
-            .map(|n| n.as_ref())
+            .map(|n| n.as_str())
             .ok_or_else(|| bad(format!("[{i}].{field}"), "name index out of range"))
     }
 
@@ -317,7 +311,6 @@ impl<'a> EventColumns<'a> {
 
     /// Event `i` (its words `ev`) as `simulate` takes it, reading its strings at `cursor`.
     /// The word itself was checked by `Layout::of` in `check`.
-    #[inline(always)]
     fn scenario_event(
         &self,
         i: usize,
@@ -357,7 +350,6 @@ impl<'a> EventColumns<'a> {
     }
 
     /// Event `i` as `rateBatch` takes it (see [`scenario_event`](Self::scenario_event)).
-    #[inline(always)]
     fn usage_event(
         &self,
         i: usize,

@@ -254,7 +254,7 @@ impl ColumnBuffers {
     fn columns<'b>(
         &'b self,
         shape: Shape,
-        names: &'b str,
+        names: &'b [String],
         events: u32,
         text: u32,
         lens: u32,
@@ -339,14 +339,14 @@ impl RatingEngine {
     pub fn rate_batch_columns(
         &self,
         #[wasm_bindgen(unchecked_param_type = "BatchOptions")] options: Option<JsValue>,
-        names: &str,
+        names: Vec<String>,
         buffers: &ColumnBuffers,
         events: u32,
         text: u32,
         lens: u32,
     ) -> Result<JsValue, JsValue> {
         let opts: BatchOptions = opt(options).map_err(|e| throw(e.at("options")))?;
-        let cols = buffers.columns(Shape::Usage, names, events, text, lens)?;
+        let cols = buffers.columns(Shape::Usage, &names, events, text, lens)?;
         if cols.json_too_large(0, 0) {
             return Ok(JsValue::UNDEFINED);
         }
@@ -400,13 +400,13 @@ pub fn simulate(
 )]
 pub fn simulate_columns(
     head: &str,
-    names: &str,
+    names: Vec<String>,
     buffers: &ColumnBuffers,
     events: u32,
     text: u32,
     lens: u32,
 ) -> Result<JsValue, JsValue> {
-    let cols = buffers.columns(Shape::Scenario, names, events, text, lens)?;
+    let cols = buffers.columns(Shape::Scenario, &names, events, text, lens)?;
     // The JSON text would be the head with the events' text in place of its `[]`.
     let head_units = head.encode_utf16().count() as u64;
     if cols.json_too_large(
