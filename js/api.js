@@ -90,8 +90,8 @@ export function recommendAutoRecharge(request, goal) {
 }
 
 /**
- * Replay an account's life. A big scenario given as an object crosses as columns when every
- * event has a simple shape (same result and errors as the JSON path, which takes the rest).
+ * Replay an account's life. A scenario given as an object crosses as columns when every event
+ * has a simple shape (same result and errors as the JSON path, which takes the rest).
  */
 export function simulate(scenario) {
   if (Array.isArray(scenario?.events) && scenario.events.length > 0) {

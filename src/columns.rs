@@ -219,7 +219,7 @@ impl<'a> EventColumns<'a> {
             for _ in 0..l.pieces {
                 let len = self.lens.get(cursor.piece).copied().unwrap_or(0);
                 cursor.piece += 1;
-                cursor.pos += len as usize;
+                cursor.pos = cursor.pos.saturating_add(len as usize);
             }
         }
         if cursor.piece != self.lens.len() {

@@ -201,7 +201,7 @@ pub struct ColumnBuffers {
     lens: Vec<u32>,
 }
 
-/// A zeroed vector of `n` items, or `None` when memory runs out (the JSON path then runs).
+/// Grow `v` to `n` items, zero-filled; false when memory runs out (the JSON path then runs).
 fn zeroed<T: Clone + Default>(v: &mut Vec<T>, n: u32) -> bool {
     let n = n as usize;
     if v.try_reserve_exact(n.saturating_sub(v.len())).is_err() {
