@@ -1,6 +1,6 @@
 // The fast way in for big event lists: instead of JSON text (JSON.stringify, then parsing in WASM,
-// which costs seconds for millions of events), events cross as a few typed arrays and one string.
-// The layout is documented in src/columns.rs.
+// which costs seconds for millions of events), events are written straight into WASM memory as a
+// few columns of numbers and one UTF-8 text. The layout is documented in src/columns.rs.
 //
 // The encoder accepts only what it recognises exactly: plain objects with known keys, strings
 // where strings belong, integers in range for counts, plain decimal strings or safe integers for
@@ -47,10 +47,10 @@ const encoder = new TextEncoder();
 const NONE = {};
 
 /**
- * Events as columns in WASM memory (`{ names, buffers, events, text, lens }`: the name table
- * (services and carriers), the `__Columns` buffers, which the caller frees, and how much of them is filled), or null
- * when any event is not of a shape encoded exactly (then the JSON path must run). `scenario`:
- * `simulate` events (`at` and `type` required) rather than `rateBatch` usage events.
+ * Events as columns in WASM memory, `{ names, buffers, events, text, lens }`: the name table
+ * (services and carriers), the `__Columns` buffers (the caller frees them) and how much of them
+ * is filled. Null when any event is not of a shape encoded exactly: then the JSON path must run.
+ * `scenario`: `simulate` events (`at` and `type` required) rather than `rateBatch` usage events.
  */
 export function encodeEvents(events, scenario) {
   if (!Array.isArray(events) || events.toJSON !== undefined) return null;
