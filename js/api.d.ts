@@ -1,6 +1,7 @@
 import type {
   SegmentOptions, SegmentedMessage, ProjectionRequest, ProjectionResult, Variant, Comparison,
-  RechargeGoal, Recommendation,
+  RechargeGoal, Recommendation, Scenario, SimulationResult, RateCard, UsageEvent, RateContext,
+  Charge, BatchOptions, BatchResult,
 } from './types.js';
 
 /** Count SMS segments exactly as carriers bill them. */
@@ -17,3 +18,16 @@ export declare function compare(request: ProjectionRequest | string, variants: V
 
 /** The auto-recharge threshold and amount that keep interruptions under the goal with the fewest recharges. */
 export declare function recommendAutoRecharge(request: ProjectionRequest | string, goal: RechargeGoal): Recommendation;
+
+/** Replay an account's life (big scenarios given as objects cross as columns; same result and errors). */
+export declare function simulate(scenario: Scenario | string): SimulationResult;
+
+/** Rates usage events against one validated rate card. */
+export declare class RatingEngine {
+  constructor(rateCard?: RateCard | string);
+  rate(event: UsageEvent, context?: RateContext): Charge;
+  /** Rate many events in order (big batches given as arrays cross as columns; same result and errors). */
+  rateBatch(events: UsageEvent[] | string, options?: BatchOptions): BatchResult;
+  rateCard(): RateCard;
+  free(): void;
+}

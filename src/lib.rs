@@ -4,6 +4,7 @@
 //! one thin binding module that exposes it to JavaScript.
 
 pub mod account;
+pub mod columns;
 pub mod error;
 pub mod fees;
 pub mod input;

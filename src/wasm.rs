@@ -4,17 +4,18 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Function, Reflect, JSON};
+use js_sys::{Array, Function, Reflect, Uint32Array, JSON};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::account::{self, Scenario, ScenarioEvent};
+use crate::columns::{EventColumns, Shape};
 use crate::error::{Error, ErrorCode, Errors};
 use crate::input;
 use crate::projection;
 use crate::ratecard::{RateCard, DEFAULT_RATE_CARD_JSON};
-use crate::rating::{BatchOptions, RateContext, RatingEngine as CoreEngine, UsageEvent};
+use crate::rating::{BatchOptions, Charges, RateContext, RatingEngine as CoreEngine, UsageEvent};
 use crate::segments::{segment_message, SegmentOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -190,6 +191,96 @@ pub fn validate_rate_card(
     to_js(&problems)
 }
 
+/// Column buffers in WASM memory, written in place by the package's JS encoder (js/columns.js):
+/// a million events cross without a copy. The encoder asks for the addresses, views the memory
+/// through typed arrays and grows a buffer through this object when it runs out of room.
+#[wasm_bindgen(js_name = "__Columns")]
+pub struct ColumnBuffers {
+    words: Vec<u32>,
+    text: Vec<u8>,
+    lens: Vec<u32>,
+}
+
+/// Grow `v` to `n` items, zero-filled; false when memory runs out (the JSON path then runs).
+fn zeroed<T: Clone + Default>(v: &mut Vec<T>, n: u32) -> bool {
+    let n = n as usize;
+    if v.try_reserve_exact(n.saturating_sub(v.len())).is_err() {
+        return false;
+    }
+    v.resize(n, T::default());
+    true
+}
+
+#[wasm_bindgen(js_class = "__Columns")]
+impl ColumnBuffers {
+    /// Buffers for `words` words, `text` bytes and `lens` string lengths; `undefined` when
+    /// memory runs out.
+    pub fn make(words: u32, text: u32, lens: u32) -> Option<ColumnBuffers> {
+        let mut b = ColumnBuffers {
+            words: Vec::new(),
+            text: Vec::new(),
+            lens: Vec::new(),
+        };
+        (zeroed(&mut b.words, words) && zeroed(&mut b.text, text) && zeroed(&mut b.lens, lens))
+            .then_some(b)
+    }
+
+    /// Addresses in WASM memory (valid until the next call into WASM that allocates).
+    pub fn words(&self) -> u32 {
+        self.words.as_ptr() as usize as u32
+    }
+    pub fn text(&self) -> u32 {
+        self.text.as_ptr() as usize as u32
+    }
+    pub fn lens(&self) -> u32 {
+        self.lens.as_ptr() as usize as u32
+    }
+
+    /// Grow the text (or the length list) to `n`, keeping its content; false when memory runs
+    /// out.
+    #[wasm_bindgen(js_name = growText)]
+    pub fn grow_text(&mut self, n: u32) -> bool {
+        zeroed(&mut self.text, n)
+    }
+    #[wasm_bindgen(js_name = growLens)]
+    pub fn grow_lens(&mut self, n: u32) -> bool {
+        zeroed(&mut self.lens, n)
+    }
+}
+
+impl ColumnBuffers {
+    /// The columns in the parts the encoder filled: `events` events, `text` bytes, `lens`
+    /// strings.
+    fn columns<'b>(
+        &'b self,
+        shape: Shape,
+        names: &'b [String],
+        events: u32,
+        text: u32,
+        lens: u32,
+    ) -> Result<EventColumns<'b>, JsValue> {
+        let words = (events as usize).checked_mul(crate::columns::STRIDE);
+        match (
+            words.and_then(|w| self.words.get(..w)),
+            self.text.get(..text as usize),
+            self.lens.get(..lens as usize),
+        ) {
+            (Some(w), Some(t), Some(l)) => EventColumns::new(shape, names, w, t, l).map_err(throw),
+            _ => Err(throw(Error::new(
+                ErrorCode::InvalidInput,
+                "",
+                "malformed event columns: sizes beyond the buffers",
+            ))),
+        }
+    }
+}
+
+/// The WASM memory, for the JS encoder's views into `__Columns` buffers.
+#[wasm_bindgen(js_name = "__memory")]
+pub fn memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
 /// Rates usage events against one validated rate card.
 #[wasm_bindgen(js_name = RatingEngine)]
 pub struct RatingEngine {
@@ -238,6 +329,42 @@ impl RatingEngine {
         to_js(&r)
     }
 
+    /// `rateBatch` with the events as columns (see `crate::columns`; written by the package's
+    /// JS entry when every event has a simple shape). Returns `undefined` when the JSON path
+    /// must decide instead (input it would refuse as too large).
+    #[wasm_bindgen(
+        js_name = "__rateBatchColumns",
+        unchecked_return_type = "BatchResult | [BatchResult, Decimal[], Uint32Array] | undefined"
+    )]
+    pub fn rate_batch_columns(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "BatchOptions")] options: Option<JsValue>,
+        names: Vec<String>,
+        buffers: &ColumnBuffers,
+        events: u32,
+        text: u32,
+        lens: u32,
+    ) -> Result<JsValue, JsValue> {
+        let opts: BatchOptions = opt(options).map_err(|e| throw(e.at("options")))?;
+        let cols = buffers.columns(Shape::Usage, &names, events, text, lens)?;
+        if cols.json_too_large(0, 0) {
+            return Ok(JsValue::UNDEFINED);
+        }
+        let evs = cols.usage_events().map_err(throw)?;
+        let mut r = self.core.rate_batch(&evs, opts).map_err(throw)?;
+        drop(evs);
+        // Per-event totals go back as `[result, distinct totals, Uint32Array of indices]`; the
+        // JS entry puts `charges` back (last, where the JSON path has it).
+        if let Some(Charges::Totals(totals)) = &r.charges {
+            let (table, index) = crate::columns::intern_totals(totals);
+            r.charges = None;
+            let packed: Array = to_js(&(&r, &table))?.into();
+            packed.push(&Uint32Array::from(&index[..]));
+            return Ok(packed.into());
+        }
+        to_js(&r)
+    }
+
     /// The rate card this engine uses.
     #[wasm_bindgen(js_name = rateCard, unchecked_return_type = "RateCard")]
     pub fn rate_card(&self) -> Result<JsValue, JsValue> {
@@ -262,6 +389,35 @@ pub fn simulate(
     let sc = Scenario::from_json(&text).map_err(throw)?;
     let engine = engine_for(sc.rate_card.as_ref(), "rateCard")?;
     let r = account::simulate(&engine, &sc).map_err(throw)?;
+    to_js(&r)
+}
+
+/// `simulate` with the events as columns (see `crate::columns`): `head` is the scenario's JSON
+/// text with `"events":[]`. Returns `undefined` when the JSON path must decide instead.
+#[wasm_bindgen(
+    js_name = "__simulateColumns",
+    unchecked_return_type = "SimulationResult | undefined"
+)]
+pub fn simulate_columns(
+    head: &str,
+    names: Vec<String>,
+    buffers: &ColumnBuffers,
+    events: u32,
+    text: u32,
+    lens: u32,
+) -> Result<JsValue, JsValue> {
+    let cols = buffers.columns(Shape::Scenario, &names, events, text, lens)?;
+    // The JSON text would be the head with the events' text in place of its `[]`.
+    let head_units = head.encode_utf16().count() as u64;
+    if cols.json_too_large(
+        (head.len() as u64).saturating_sub(2),
+        head_units.saturating_sub(2),
+    ) {
+        return Ok(JsValue::UNDEFINED);
+    }
+    let sc = Scenario::from_json(head).map_err(throw)?;
+    let engine = engine_for(sc.rate_card.as_ref(), "rateCard")?;
+    let r = account::simulate_columns(&engine, &sc, &cols).map_err(throw)?;
     to_js(&r)
 }
 

@@ -56,7 +56,7 @@ pub use config::{
 pub use event::{EventType, ScenarioEvent};
 pub use ledger::{Entry, EntryKind, LedgerMode};
 pub use recharge::{Attempt, AutoRechargeStatus, Cap, NextTrigger, OffReason, Outcome};
-pub use simulate::{simulate, Scenario, SimulationOptions, SimulationResult};
+pub use simulate::{simulate, simulate_columns, Scenario, SimulationOptions, SimulationResult};
 pub use statement::{Invoice, PostpaidMonth, Statement, POSTPAID_MIN_MONTHLY_SPEND};
 
 use config::{parse_until, validate_config, Settings};

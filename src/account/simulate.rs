@@ -7,6 +7,7 @@ use super::ledger::{Entry, LedgerMode};
 use super::recharge::AutoRechargeStatus;
 use super::statement::{Invoice, PostpaidMonth, Statement};
 use super::{Account, AccountConfig, Refusal};
+use crate::columns::EventColumns;
 use crate::error::{Error, ErrorCode as C};
 use crate::money::Dec;
 use crate::ratecard::RateCard;
@@ -69,21 +70,63 @@ pub struct SimulationResult {
 /// (`apply_all`), then `advance_to(until)`. Errors have paths into the scenario (`events[12].amount`,
 /// `account.autoRecharge.target`, `until`).
 pub fn simulate(engine: &RatingEngine, scenario: &Scenario<'_>) -> Result<SimulationResult, Error> {
-    if scenario.events.len() > MAX_BATCH_EVENTS {
+    replay(engine, scenario, scenario.events.len(), |account| {
+        account.apply_all(engine, &scenario.events)
+    })
+}
+
+/// Events handed to `apply_all` at a time by [`simulate_columns`].
+const CHUNK: usize = 256;
+
+/// [`simulate`] with the events given as columns (the scenario's own `events` are ignored): the
+/// same replay, fed to `apply_all` in chunks of events that borrow from the columns.
+pub fn simulate_columns(
+    engine: &RatingEngine,
+    scenario: &Scenario<'_>,
+    events: &EventColumns<'_>,
+) -> Result<SimulationResult, Error> {
+    replay(engine, scenario, events.len(), |account| {
+        events.scenario_chunks(CHUNK, |base, chunk| {
+            account
+                .apply_all(engine, chunk)
+                .map_err(|e| reindex(e, base))
+        })
+    })
+}
+
+/// An `apply_all` error names the event within its chunk (`[3].at`): name it within the whole
+/// list (`[4099].at`).
+fn reindex(mut e: Error, base: usize) -> Error {
+    if base == 0 {
+        return e;
+    }
+    let shifted = e.path.strip_prefix('[').and_then(|rest| {
+        let (i, tail) = rest.split_once(']')?;
+        let i: usize = i.parse().ok()?;
+        Some(format!("[{}]{tail}", i.checked_add(base)?))
+    });
+    if let Some(p) = shifted {
+        e.path = p;
+    }
+    e
+}
+
+fn replay(
+    engine: &RatingEngine,
+    scenario: &Scenario<'_>,
+    n_events: usize,
+    apply: impl FnOnce(&mut Account) -> Result<(), Error>,
+) -> Result<SimulationResult, Error> {
+    if n_events > MAX_BATCH_EVENTS {
         return Err(Error::new(
             C::LimitExceeded,
             "events",
-            format!(
-                "{} events; the limit is {MAX_BATCH_EVENTS}",
-                scenario.events.len()
-            ),
+            format!("{n_events} events; the limit is {MAX_BATCH_EVENTS}"),
         ));
     }
     let mut account = Account::with_options(scenario.account.clone(), scenario.options, engine)
         .map_err(|e| e.at("account"))?;
-    account
-        .apply_all(engine, &scenario.events)
-        .map_err(|e| e.at("events"))?;
+    apply(&mut account).map_err(|e| e.at("events"))?;
     account
         .advance_to(&scenario.until)
         .map_err(|e| e.at("until"))?;

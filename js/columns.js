@@ -1,0 +1,310 @@
+// The fast way in for big event lists: instead of JSON text (JSON.stringify, then parsing in WASM,
+// which costs seconds for millions of events), events are written straight into WASM memory as a
+// few columns of numbers and one UTF-8 text. The layout is documented in src/columns.rs.
+//
+// The encoder accepts only what it recognises exactly: plain objects with known keys, strings
+// where strings belong, integers in range for counts, plain decimal strings or safe integers for
+// decimals. Anything else (an unknown key, null, NaN, a float, a money field as a number with a
+// fraction, a lone surrogate …) returns null, and the caller takes the JSON path for the whole
+// call, so that every error keeps its code, path and message. What it accepts parses identically
+// on both paths; the core then checks times, services, carriers, order … the same way.
+
+import { __Columns, __memory } from './creditcast_wasm.js';
+
+const AT = 1;
+const SERVICE = 1 << 1;
+const DIRECTION = 1 << 2;
+const TEXT = 1 << 3;
+const SEGMENTS = 1 << 4;
+const COUNT = 1 << 5;
+const DURATION_SECONDS = 1 << 6;
+const QUANTITY = 1 << 7;
+const CARRIER = 1 << 8;
+const NUMBER_TYPE = 1 << 9;
+const AMOUNT = 1 << 10;
+const INBOUND = 1 << 11;
+const NUMBER_TYPE_SHIFT = 12;
+const DURATION_SECONDS_NUMBER = 1 << 14;
+const QUANTITY_NUMBER = 1 << 15;
+const AMOUNT_NUMBER = 1 << 16;
+const TYPE_SHIFT = 17;
+// Not a column bit: marks the `type` key among the keys seen.
+const TYPE_KEY = 1 << 20;
+const KEY_BITS = AT | SERVICE | DIRECTION | TEXT | SEGMENTS | COUNT | DURATION_SECONDS | QUANTITY | CARRIER | NUMBER_TYPE | AMOUNT;
+
+// A decimal string the core parses without error: digits, an optional '-' and fraction, at most
+// 28 characters (so at most 28 digits, within a 96-bit decimal).
+const DECIMAL = /^-?[0-9]+(?:\.[0-9]+)?$/;
+
+const wellFormed = typeof ''.isWellFormed === 'function'
+  ? (s) => s.isWellFormed()
+  : (s) => !/\p{Cs}/u.test(s);
+
+const KEYS = ['at', 'type', 'service', 'carrier', 'text', 'segments', 'count', 'direction', 'numberType',
+  'durationSeconds', 'quantity', 'amount'];
+
+const encoder = new TextEncoder();
+const NONE = {};
+
+/**
+ * Events as columns in WASM memory, `{ names, buffers, events, text, lens }`: the name table
+ * (services and carriers), the `__Columns` buffers (the caller frees them) and how much of them
+ * is filled. Null when any event is not of a shape encoded exactly: then the JSON path must run.
+ * `scenario`: `simulate` events (`at` and `type` required) rather than `rateBatch` usage events.
+ */
+export function encodeEvents(events, scenario) {
+  if (!Array.isArray(events) || events.toJSON !== undefined) return null;
+  // Fields are read by name: one inherited from Object.prototype would be read where
+  // JSON.stringify sees nothing.
+  for (const k of KEYS) if (k in Object.prototype) return null;
+  if ('toJSON' in Object.prototype) return null;
+  const n = events.length;
+  if (n === 0 || n > 5_000_000) return null;
+  const textCap = textRoom(events) + 64;
+  const lensCap = n * (scenario ? 1 : 2) + 8;
+  const buffers = __Columns.make(n * 4, textCap, lensCap);
+  if (buffers === undefined) return null;
+  let done = false;
+  try {
+    const r = fill(events, scenario, buffers, textCap, lensCap);
+    done = r !== null;
+    return r;
+  } finally {
+    if (!done) buffers.free();
+  }
+}
+
+/** Bytes the strings will take, from the first events (growing the buffer later costs a copy). */
+function textRoom(events) {
+  const m = Math.min(events.length, 256);
+  let units = 0;
+  for (let i = 0; i < m; i++) {
+    const e = events[i];
+    if (typeof e !== 'object' || e === null) continue;
+    // Descriptors, not reads: a getter runs once, when the event is encoded.
+    for (const k of ['at', 'text']) {
+      const v = Object.getOwnPropertyDescriptor(e, k)?.value;
+      if (typeof v === 'string') units += v.length;
+    }
+  }
+  return Math.ceil(((units / Math.max(m, 1)) * 1.1 + 4) * events.length);
+}
+
+function fill(events, scenario, buffers, textCap, lensCap0) {
+  const n = events.length;
+  // Views into WASM memory: made again after every call that may grow it (growing detaches the
+  // old views).
+  let words, text, lens;
+  let cap = textCap;
+  let lensCap = lensCap0;
+  const view = () => {
+    const memory = __memory().buffer;
+    words = new Uint32Array(memory, buffers.words(), n * 4);
+    text = new Uint8Array(memory, buffers.text(), cap);
+    lens = new Uint32Array(memory, buffers.lens(), lensCap);
+  };
+  view();
+  let pos = 0;
+  let np = 0;
+  let current = 0;
+  const ids = new Map();
+  const names = [];
+  let lastService = NONE;
+  let lastServiceId = 0;
+  let lastCarrier = NONE;
+  let lastCarrierId = 0;
+
+  const intern = (s) => {
+    let id = ids.get(s);
+    if (id === undefined) {
+      if (typeof s !== 'string' || !wellFormed(s) || names.length >= 0xffff) return -1;
+      id = names.length;
+      names.push(s);
+      ids.set(s, id);
+    }
+    return id;
+  };
+  // Short strings (times, decimals) are copied character by character while ASCII, longer ones
+  // encoded in one call: both beat joining millions of strings and encoding the result.
+  const put = (s) => {
+    const len = s.length;
+    if (pos + 3 * len > cap) {
+      // Room for the rest at the rate so far, and a quarter more.
+      cap = Math.max(2 * cap, Math.ceil((pos / (current + 1)) * n * 1.25)) + 3 * len;
+      if (cap > 0xffffffff || !buffers.growText(cap)) return false;
+      view();
+    }
+    let bytes;
+    if (len > 32) {
+      bytes = encoder.encodeInto(s, text.subarray(pos)).written;
+    } else {
+      let j = 0;
+      for (; j < len; j++) {
+        const c = s.charCodeAt(j);
+        if (c > 0x7f) break;
+        text[pos + j] = c;
+      }
+      bytes = j;
+      if (j < len) bytes += encoder.encodeInto(s.slice(j), text.subarray(pos + j)).written;
+    }
+    pos += bytes;
+    lens[np++] = bytes;
+    return true;
+  };
+  const decimal = (v) => {
+    if (typeof v === 'string') return v.length <= 28 && DECIMAL.test(v) ? v : null;
+    if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+    return null;
+  };
+
+  for (let i = 0; i < n; i++) {
+    current = i;
+    const e = events[i];
+    if (typeof e !== 'object' || e === null) return null;
+    const proto = Object.getPrototypeOf(e);
+    if ((proto !== Object.prototype && proto !== null) || e.toJSON !== undefined) return null;
+    // The keys JSON.stringify sees (enumerable; none inherited, see KEYS): known ones as bits.
+    let seen = 0;
+    let others = 0;
+    for (const k in e) {
+      switch (k) {
+        case 'at': seen |= AT; break;
+        case 'type': seen |= TYPE_KEY; break;
+        case 'service': seen |= SERVICE; break;
+        case 'carrier': seen |= CARRIER; break;
+        case 'text': seen |= TEXT; break;
+        case 'segments': seen |= SEGMENTS; break;
+        case 'count': seen |= COUNT; break;
+        case 'direction': seen |= DIRECTION; break;
+        case 'numberType': seen |= NUMBER_TYPE; break;
+        case 'durationSeconds': seen |= DURATION_SECONDS; break;
+        case 'quantity': seen |= QUANTITY; break;
+        case 'amount': seen |= AMOUNT; break;
+        default: others++;
+      }
+    }
+    let flags = 0;
+    let ids2 = 0;
+    const at = e.at;
+    if (at !== undefined) {
+      if (typeof at !== 'string' || !wellFormed(at)) return null;
+      flags |= AT;
+    }
+    const type = e.type;
+    if (type !== undefined) {
+      if (!scenario) return null;
+      const t = type === 'usage' ? 1 : type === 'purchase' ? 2 : type === 'paymentWillFail' ? 3 : type === 'paymentMethodFixed' ? 4 : 0;
+      if (t === 0) return null;
+      flags |= t << TYPE_SHIFT;
+    }
+    const service = e.service;
+    if (service !== undefined) {
+      if (service !== lastService) {
+        const id = intern(service);
+        if (id < 0) return null;
+        lastService = service;
+        lastServiceId = id;
+      }
+      ids2 |= lastServiceId;
+      flags |= SERVICE;
+    }
+    const carrier = e.carrier;
+    if (carrier !== undefined) {
+      if (carrier !== lastCarrier) {
+        const id = intern(carrier);
+        if (id < 0) return null;
+        lastCarrier = carrier;
+        lastCarrierId = id;
+      }
+      ids2 |= lastCarrierId << 16;
+      flags |= CARRIER;
+    }
+    const message = e.text;
+    if (message !== undefined) {
+      if (typeof message !== 'string' || !wellFormed(message)) return null;
+      flags |= TEXT;
+    }
+    const segments = e.segments;
+    if (segments !== undefined) {
+      if (typeof segments !== 'number' || segments >>> 0 !== segments) return null;
+      words[4 * i + 2] = segments;
+      flags |= SEGMENTS;
+    }
+    const count = e.count;
+    if (count !== undefined) {
+      if (typeof count !== 'number' || count >>> 0 !== count) return null;
+      words[4 * i + 3] = count;
+      flags |= COUNT;
+    }
+    const direction = e.direction;
+    if (direction !== undefined) {
+      if (direction === 'outbound') flags |= DIRECTION;
+      else if (direction === 'inbound') flags |= DIRECTION | INBOUND;
+      else return null;
+    }
+    const numberType = e.numberType;
+    if (numberType !== undefined) {
+      const t = numberType === '10dlc' ? 0 : numberType === 'tollFree' ? 1 : numberType === 'shortCode' ? 2 : -1;
+      if (t < 0) return null;
+      flags |= NUMBER_TYPE | (t << NUMBER_TYPE_SHIFT);
+    }
+    let duration, quantity, amount;
+    const d = e.durationSeconds;
+    if (d !== undefined) {
+      duration = decimal(d);
+      if (duration === null) return null;
+      flags |= DURATION_SECONDS | (typeof d === 'number' ? DURATION_SECONDS_NUMBER : 0);
+    }
+    const q = e.quantity;
+    if (q !== undefined) {
+      quantity = decimal(q);
+      if (quantity === null) return null;
+      flags |= QUANTITY | (typeof q === 'number' ? QUANTITY_NUMBER : 0);
+    }
+    const a = e.amount;
+    if (a !== undefined) {
+      if (!scenario) return null;
+      amount = decimal(a);
+      if (amount === null) return null;
+      flags |= AMOUNT | (typeof a === 'number' ? AMOUNT_NUMBER : 0);
+    }
+    const defined = (flags & KEY_BITS) | (type !== undefined ? TYPE_KEY : 0);
+    // A value read by name that JSON.stringify would not see (not enumerable).
+    if ((defined & ~seen) !== 0) return null;
+    // Keys holding `undefined` are left out by JSON.stringify; any other key is not ours.
+    if (seen !== defined || others !== 0) {
+      for (const k in e) if (e[k] !== undefined && !KEYS.includes(k)) return null;
+    }
+    // A missing required field is a parse error: the JSON path reports it.
+    if (scenario ? (flags & AT) === 0 || flags >>> TYPE_SHIFT === 0 : (flags & SERVICE) === 0) return null;
+    words[4 * i] = flags;
+    words[4 * i + 1] = ids2;
+    if (np + 5 > lensCap) {
+      lensCap = lensCap * 2 + 5;
+      if (lensCap > 0xffffffff || !buffers.growLens(lensCap)) return null;
+      view();
+    }
+    if (at !== undefined && !put(at)) return null;
+    if (message !== undefined && !put(message)) return null;
+    if (duration !== undefined && !put(duration)) return null;
+    if (quantity !== undefined && !put(quantity)) return null;
+    if (amount !== undefined && !put(amount)) return null;
+  }
+  return { names, buffers, events: n, text: pos, lens: np };
+}
+
+/**
+ * A `simulate` scenario as its JSON head (every field but the events' content) and the events as
+ * columns; null when the JSON path must run.
+ */
+export function encodeScenario(scenario) {
+  if (typeof scenario !== 'object' || scenario === null) return null;
+  const proto = Object.getPrototypeOf(scenario);
+  if ((proto !== Object.prototype && proto !== null) || scenario.toJSON !== undefined) return null;
+  if (!Object.prototype.propertyIsEnumerable.call(scenario, 'events')) return null;
+  // Same keys in the same order, so the head parses exactly as the full text would.
+  const head = JSON.stringify({ ...scenario, events: [] });
+  const columns = encodeEvents(scenario.events, true);
+  if (columns === null) return null;
+  return { head, ...columns };
+}

@@ -1,0 +1,647 @@
+//! Big event lists as columns instead of JSON text: the fast way in for `simulate` and
+//! `rateBatch` (a million events as JS objects cost seconds in `JSON.stringify` and parsing).
+//!
+//! The package's JS side (`js/columns.js`) writes the columns only when every event has a simple
+//! shape it recognises exactly — known keys, strings where strings belong, integers in range,
+//! plain decimal strings — and otherwise leaves the call to the JSON path, so every parse error
+//! keeps its code, path and message. What reaches this module therefore parses; it is checked
+//! again all the same (nothing here trusts its input), and a column that does not decode is an
+//! `INVALID_INPUT` error with the event's path.
+//!
+//! Layout, per event `i`:
+//! - `words[4i]`: the field bits ([`field`]): which fields are present, the direction, number
+//!   type and event type, and which decimals were JS numbers;
+//! - `words[4i + 1]`: the service (low 16 bits) and carrier (high 16 bits), as indices into the
+//!   name table;
+//! - `words[4i + 2]`, `words[4i + 3]`: `segments` and `count`;
+//! - strings, in this order and only when present: `at`, `text`, `durationSeconds`, `quantity`,
+//!   `amount` (decimals are strings; an integer JS number is written as its digits). They are
+//!   written one after the other into one UTF-8 text, with each piece's length in bytes.
+//!
+//! Events are built borrowing from the text and the name table: no allocation per event.
+
+use std::borrow::Cow;
+
+use crate::account::{EventType, ScenarioEvent};
+use crate::error::{Error, ErrorCode as C};
+use crate::input::MAX_JSON_BYTES;
+use crate::money::{parse_decimal, Dec};
+use crate::ratecard::{Direction, NumberType};
+use crate::rating::UsageEvent;
+
+/// Words per event in `words`.
+pub const STRIDE: usize = 4;
+
+/// The bits of `words[4i]`.
+pub mod field {
+    pub const AT: u32 = 1;
+    pub const SERVICE: u32 = 1 << 1;
+    pub const DIRECTION: u32 = 1 << 2;
+    pub const TEXT: u32 = 1 << 3;
+    pub const SEGMENTS: u32 = 1 << 4;
+    pub const COUNT: u32 = 1 << 5;
+    pub const DURATION_SECONDS: u32 = 1 << 6;
+    pub const QUANTITY: u32 = 1 << 7;
+    pub const CARRIER: u32 = 1 << 8;
+    pub const NUMBER_TYPE: u32 = 1 << 9;
+    pub const AMOUNT: u32 = 1 << 10;
+    /// `direction: "inbound"` (with `DIRECTION`).
+    pub const INBOUND: u32 = 1 << 11;
+    /// Two bits: 0 `10dlc`, 1 `tollFree`, 2 `shortCode` (with `NUMBER_TYPE`).
+    pub const NUMBER_TYPE_SHIFT: u32 = 12;
+    /// The decimal was a JS number (written without quotes in JSON; only the size check cares).
+    pub const DURATION_SECONDS_NUMBER: u32 = 1 << 14;
+    pub const QUANTITY_NUMBER: u32 = 1 << 15;
+    pub const AMOUNT_NUMBER: u32 = 1 << 16;
+    /// Three bits: 0 none (a `rateBatch` event), 1 `usage`, 2 `purchase`, 3 `paymentWillFail`,
+    /// 4 `paymentMethodFixed`.
+    pub const TYPE_SHIFT: u32 = 17;
+    /// Every bit in use.
+    pub const ALL: u32 = (1 << 20) - 1;
+}
+use field as f;
+
+/// What the events are: `rateBatch` usage events or `simulate` scenario events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Usage,
+    Scenario,
+}
+
+/// The longest string V8 builds (2^29 − 24 UTF-16 units): `JSON.stringify` throws beyond it.
+/// Other engines allow longer strings; above this the JSON path decides.
+pub const JS_STRING_LIMIT: u64 = (1 << 29) - 24;
+
+/// Decoded, checked columns.
+pub struct EventColumns<'a> {
+    shape: Shape,
+    names: &'a [String],
+    words: &'a [u32],
+    text: &'a str,
+    /// The length in bytes of every string piece in `text` (checked to cover it, each ending on
+    /// a character boundary).
+    lens: &'a [u32],
+    /// Length of `JSON.stringify(events)`: UTF-8 bytes and UTF-16 units.
+    json_bytes: u64,
+    json_units: u64,
+}
+
+fn bad(path: impl Into<String>, what: &str) -> Error {
+    Error::new(
+        C::InvalidInput,
+        path,
+        format!("malformed event columns: {what}"),
+    )
+}
+
+const KEY_LEN: [(u32, u64); 11] = [
+    (f::AT, 2),
+    (f::SERVICE, 7),
+    (f::DIRECTION, 9),
+    (f::TEXT, 4),
+    (f::SEGMENTS, 8),
+    (f::COUNT, 5),
+    (f::DURATION_SECONDS, 15),
+    (f::QUANTITY, 8),
+    (f::CARRIER, 7),
+    (f::NUMBER_TYPE, 10),
+    (f::AMOUNT, 6),
+];
+
+impl<'a> EventColumns<'a> {
+    /// Check the columns and index the strings. `names` is the name table (services and
+    /// carriers); `lens` the length in bytes of every string piece.
+    pub fn new(
+        shape: Shape,
+        names: &'a [String],
+        words: &'a [u32],
+        text: &'a [u8],
+        lens: &'a [u32],
+    ) -> Result<EventColumns<'a>, Error> {
+        if names.len() > 1 << 16 || words.len() % STRIDE != 0 {
+            return Err(bad("", "column sizes"));
+        }
+        let text = std::str::from_utf8(text).map_err(|_| bad("", "text is not UTF-8"))?;
+        split(text, lens)?;
+        // The UTF-16 length of the strings, and what escaping them in JSON would add.
+        let (units, escapes) = scan(text.as_bytes());
+        let mut cols = EventColumns {
+            shape,
+            names,
+            words,
+            text,
+            lens,
+            json_bytes: escapes,
+            json_units: escapes.saturating_add(units as u64),
+        };
+        cols.check()?;
+        Ok(cols)
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len() / STRIDE
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Whether `JSON.stringify(events)` plus `extra` (the rest of the input, in bytes and UTF-16
+    /// units) would be refused by the JSON path as too large: then that path must run, so that
+    /// its error (or, in an engine with longer strings, its result) is the one reported.
+    pub fn json_too_large(&self, extra_bytes: u64, extra_units: u64) -> bool {
+        self.json_bytes.saturating_add(extra_bytes) > MAX_JSON_BYTES as u64
+            || self.json_units.saturating_add(extra_units) > JS_STRING_LIMIT
+    }
+
+    /// Check every event once (so a bad column is reported before anything runs) and measure
+    /// the JSON text the events would have been.
+    fn check(&mut self) -> Result<(), Error> {
+        let name_sizes: Vec<(u64, u64)> = self
+            .names
+            .iter()
+            .map(|n| {
+                let esc = escape_extra(n.as_bytes());
+                (
+                    n.len() as u64 + esc + 2,
+                    n.encode_utf16().count() as u64 + esc + 2,
+                )
+            })
+            .collect();
+        let n = self.len() as u64;
+        // What costs the same in bytes and in UTF-16 units: `[`, `]`, commas between events,
+        // and per event everything but its strings (see `Layout`) and numbers.
+        let mut fixed = 2 + n.saturating_sub(1);
+        // The names (service, carrier) in bytes and in units.
+        let (mut bytes, mut units) = (0u64, 0u64);
+        let mut cursor = Cursor::default();
+        let mut last: Option<Layout> = None;
+        for (i, ev) in self.words.chunks_exact(STRIDE).enumerate() {
+            let &[w, ids, segments, count] = ev else {
+                continue;
+            };
+            let l = match last {
+                Some(l) if l.word == w => l,
+                _ => {
+                    let l = Layout::of(self.shape, w).map_err(|m| bad(format!("[{i}]"), m))?;
+                    last = Some(l);
+                    l
+                }
+            };
+            fixed += l.fixed;
+            if w & f::SEGMENTS != 0 {
+                fixed += digits(segments);
+            }
+            if w & f::COUNT != 0 {
+                fixed += digits(count);
+            }
+            for (bit, id, name) in [
+                (f::SERVICE, ids & 0xffff, "service"),
+                (f::CARRIER, ids >> 16, "carrier"),
+            ] {
+                if w & bit != 0 {
+                    let (b, u) = name_sizes
+                        .get(id as usize)
+                        .copied()
+                        .ok_or_else(|| bad(format!("[{i}].{name}"), "name index out of range"))?;
+                    bytes += b;
+                    units += u;
+                }
+            }
+            if w & (f::DURATION_SECONDS | f::QUANTITY | f::AMOUNT) != 0 {
+                // Parse the decimals now, so that a bad one is reported before anything runs.
+                let mut at = cursor;
+                match self.shape {
+                    Shape::Usage => self.usage_event(i, ev, &mut at).map(drop)?,
+                    Shape::Scenario => self.scenario_event(i, ev, &mut at).map(drop)?,
+                }
+            }
+            for _ in 0..l.pieces {
+                let len = self.lens.get(cursor.piece).copied().unwrap_or(0);
+                cursor.piece += 1;
+                cursor.pos = cursor.pos.saturating_add(len as usize);
+            }
+        }
+        if cursor.piece != self.lens.len() {
+            return Err(bad("", "the events use a different number of strings"));
+        }
+        // The pieces cover the text (their quotes are in the layouts).
+        bytes += self.text.len() as u64;
+        // `json_bytes` and `json_units` hold the escapes and the text's UTF-16 length already.
+        self.json_bytes = self.json_bytes.saturating_add(fixed).saturating_add(bytes);
+        self.json_units = self.json_units.saturating_add(fixed).saturating_add(units);
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn piece(&self, i: usize, cursor: &mut Cursor, name: &str) -> Result<&'a str, Error> {
+        let len = self
+            .lens
+            .get(cursor.piece)
+            .copied()
+            .ok_or_else(|| bad(format!("[{i}].{name}"), "missing string"))?;
+        let start = cursor.pos;
+        cursor.piece += 1;
+        cursor.pos = start.saturating_add(len as usize);
+        self.text
+            .get(start..cursor.pos)
+            .ok_or_else(|| bad(format!("[{i}].{name}"), "string out of range"))
+    }
+
+    #[inline(always)]
+    fn name(&self, i: usize, id: u32, field: &str) -> Result<&str, Error> {
+        self.names
+            .get(id as usize)
+            .map(|n| n.as_str())
+            .ok_or_else(|| bad(format!("[{i}].{field}"), "name index out of range"))
+    }
+
+    fn decimal(&self, i: usize, cursor: &mut Cursor, name: &str) -> Result<Dec, Error> {
+        let s = self.piece(i, cursor, name)?;
+        // The message the JSON path gives for the same string.
+        parse_decimal(s)
+            .map(Dec)
+            .map_err(|m| Error::new(C::InvalidNumber, format!("[{i}].{name}"), m))
+    }
+
+    #[inline(always)]
+    fn opt_piece(
+        &self,
+        present: bool,
+        i: usize,
+        cursor: &mut Cursor,
+        name: &str,
+    ) -> Result<Option<Cow<'a, str>>, Error> {
+        if present {
+            self.piece(i, cursor, name).map(|s| Some(Cow::Borrowed(s)))
+        } else {
+            Ok(None)
+        }
+    }
+
+    #[inline(always)]
+    fn opt_decimal(
+        &self,
+        present: bool,
+        i: usize,
+        cursor: &mut Cursor,
+        name: &str,
+    ) -> Result<Option<Dec>, Error> {
+        if present {
+            self.decimal(i, cursor, name).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    #[inline(always)]
+    fn opt_name(
+        &self,
+        present: bool,
+        i: usize,
+        id: u32,
+        field: &str,
+    ) -> Result<Option<Cow<'_, str>>, Error> {
+        if present {
+            self.name(i, id, field).map(|s| Some(Cow::Borrowed(s)))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Event `i` (its words `ev`) as `simulate` takes it, reading its strings at `cursor`.
+    /// The word itself was checked by `Layout::of` in `check`.
+    fn scenario_event(
+        &self,
+        i: usize,
+        ev: &[u32],
+        cursor: &mut Cursor,
+    ) -> Result<ScenarioEvent<'_>, Error> {
+        let &[w, ids, segments, count] = ev else {
+            return Err(bad(format!("[{i}]"), "column sizes"));
+        };
+        let Some(kind) = event_type(w) else {
+            return Err(bad(format!("[{i}].type"), "not a scenario event"));
+        };
+        // Fields are evaluated in this order: the strings in the order they were written.
+        Ok(ScenarioEvent {
+            at: self
+                .opt_piece(true, i, cursor, "at")?
+                .unwrap_or(Cow::Borrowed("")),
+            text: self.opt_piece(w & f::TEXT != 0, i, cursor, "text")?,
+            duration_seconds: self.opt_decimal(
+                w & f::DURATION_SECONDS != 0,
+                i,
+                cursor,
+                "durationSeconds",
+            )?,
+            quantity: self.opt_decimal(w & f::QUANTITY != 0, i, cursor, "quantity")?,
+            amount: self.opt_decimal(w & f::AMOUNT != 0, i, cursor, "amount")?,
+            kind,
+            service: self.opt_name(w & f::SERVICE != 0, i, ids & 0xffff, "service")?,
+            carrier: self.opt_name(w & f::CARRIER != 0, i, ids >> 16, "carrier")?,
+            direction: direction(w),
+            segments: (w & f::SEGMENTS != 0).then_some(segments),
+            count: (w & f::COUNT != 0).then_some(count),
+            number_type: number_type(w, i)?,
+            auto_recharge: None,
+            negative_balance: None,
+        })
+    }
+
+    /// Event `i` as `rateBatch` takes it (see [`scenario_event`](Self::scenario_event)).
+    fn usage_event(
+        &self,
+        i: usize,
+        ev: &[u32],
+        cursor: &mut Cursor,
+    ) -> Result<UsageEvent<'_>, Error> {
+        let &[w, ids, segments, count] = ev else {
+            return Err(bad(format!("[{i}]"), "column sizes"));
+        };
+        Ok(UsageEvent {
+            at: self.opt_piece(w & f::AT != 0, i, cursor, "at")?,
+            text: self.opt_piece(w & f::TEXT != 0, i, cursor, "text")?,
+            duration_seconds: self.opt_decimal(
+                w & f::DURATION_SECONDS != 0,
+                i,
+                cursor,
+                "durationSeconds",
+            )?,
+            quantity: self.opt_decimal(w & f::QUANTITY != 0, i, cursor, "quantity")?,
+            service: self
+                .opt_name(true, i, ids & 0xffff, "service")?
+                .unwrap_or(Cow::Borrowed("")),
+            carrier: self.opt_name(w & f::CARRIER != 0, i, ids >> 16, "carrier")?,
+            direction: direction(w).unwrap_or_default(),
+            segments: (w & f::SEGMENTS != 0).then_some(segments),
+            count: (w & f::COUNT != 0).then_some(count),
+            number_type: number_type(w, i)?,
+        })
+    }
+
+    /// The events as `rateBatch` takes them (paths `[i].field`).
+    pub fn usage_events(&self) -> Result<Vec<UsageEvent<'_>>, Error> {
+        let mut out = Vec::with_capacity(self.len());
+        let mut cursor = Cursor::default();
+        for (i, ev) in self.words.chunks_exact(STRIDE).enumerate() {
+            out.push(self.usage_event(i, ev, &mut cursor)?);
+        }
+        Ok(out)
+    }
+
+    /// Scenario events in order, `chunk` at a time, each chunk handed to `f` with the index of
+    /// its first event (paths `[i].field`).
+    pub fn scenario_chunks(
+        &self,
+        chunk: usize,
+        mut f: impl FnMut(usize, &[ScenarioEvent<'_>]) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let chunk = chunk.max(1);
+        let mut buf: Vec<ScenarioEvent<'_>> = Vec::with_capacity(chunk.min(self.len()));
+        let mut cursor = Cursor::default();
+        let mut base = 0;
+        for (i, ev) in self.words.chunks_exact(STRIDE).enumerate() {
+            buf.push(self.scenario_event(i, ev, &mut cursor)?);
+            if buf.len() == chunk {
+                f(base, &buf)?;
+                base += buf.len();
+                buf.clear();
+            }
+        }
+        if !buf.is_empty() {
+            f(base, &buf)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where the next string starts: its index and its byte offset in the text.
+#[derive(Clone, Copy, Default)]
+struct Cursor {
+    piece: usize,
+    pos: usize,
+}
+
+fn event_type(w: u32) -> Option<EventType> {
+    match w >> f::TYPE_SHIFT {
+        1 => Some(EventType::Usage),
+        2 => Some(EventType::Purchase),
+        3 => Some(EventType::PaymentWillFail),
+        4 => Some(EventType::PaymentMethodFixed),
+        _ => None,
+    }
+}
+
+fn direction(w: u32) -> Option<Direction> {
+    (w & f::DIRECTION != 0).then_some(if w & f::INBOUND != 0 {
+        Direction::Inbound
+    } else {
+        Direction::Outbound
+    })
+}
+
+fn number_type(w: u32, i: usize) -> Result<Option<NumberType>, Error> {
+    if w & f::NUMBER_TYPE == 0 {
+        return Ok(None);
+    }
+    match (w >> f::NUMBER_TYPE_SHIFT) & 3 {
+        0 => Ok(Some(NumberType::TenDlc)),
+        1 => Ok(Some(NumberType::TollFree)),
+        2 => Ok(Some(NumberType::ShortCode)),
+        _ => Err(bad(format!("[{i}].numberType"), "unknown number type")),
+    }
+}
+
+/// What a field word says about an event, worked out once per distinct word (a big input has
+/// few): its JSON size but for strings and numbers, and how many strings it has.
+#[derive(Clone, Copy)]
+struct Layout {
+    word: u32,
+    /// Braces, keys with quotes and colons, commas, quotes around strings, enum values.
+    fixed: u64,
+    pieces: usize,
+}
+
+impl Layout {
+    fn of(shape: Shape, w: u32) -> Result<Layout, &'static str> {
+        if w & !f::ALL != 0 {
+            return Err("unknown field bits");
+        }
+        let kind = w >> f::TYPE_SHIFT;
+        if kind > 4 {
+            return Err("unknown event type");
+        }
+        if w & f::NUMBER_TYPE != 0 && number_type_name(w).is_none() {
+            return Err("unknown number type");
+        }
+        let ok = match shape {
+            Shape::Usage => kind == 0 && w & f::AMOUNT == 0 && w & f::SERVICE != 0,
+            Shape::Scenario => kind != 0 && w & f::AT != 0,
+        };
+        if !ok {
+            return Err("fields that do not make an event of this kind");
+        }
+        let mut fixed = 2u64;
+        let mut nf = 0u64;
+        for (bit, len) in KEY_LEN {
+            if w & bit != 0 {
+                nf += 1;
+                fixed += len + 3;
+            }
+        }
+        if let Some(t) = type_name(w) {
+            nf += 1;
+            fixed += 4 + 3 + t.len() as u64 + 2;
+        }
+        fixed += nf.saturating_sub(1);
+        let strings = [
+            (f::AT, 0),
+            (f::TEXT, 0),
+            (f::DURATION_SECONDS, f::DURATION_SECONDS_NUMBER),
+            (f::QUANTITY, f::QUANTITY_NUMBER),
+            (f::AMOUNT, f::AMOUNT_NUMBER),
+        ];
+        let mut pieces = 0;
+        for (bit, number) in strings {
+            if w & bit != 0 {
+                pieces += 1;
+                if w & number == 0 {
+                    fixed += 2;
+                }
+            }
+        }
+        if w & f::DIRECTION != 0 {
+            fixed += if w & f::INBOUND != 0 { 9 } else { 10 };
+        }
+        if w & f::NUMBER_TYPE != 0 {
+            fixed += number_type_name(w).map_or(0, |s| s.len() as u64 + 2);
+        }
+        Ok(Layout {
+            word: w,
+            fixed,
+            pieces,
+        })
+    }
+}
+
+fn type_name(w: u32) -> Option<&'static str> {
+    match w >> f::TYPE_SHIFT {
+        1 => Some("usage"),
+        2 => Some("purchase"),
+        3 => Some("paymentWillFail"),
+        4 => Some("paymentMethodFixed"),
+        _ => None,
+    }
+}
+
+fn number_type_name(w: u32) -> Option<&'static str> {
+    match (w >> f::NUMBER_TYPE_SHIFT) & 3 {
+        0 => Some("10dlc"),
+        1 => Some("tollFree"),
+        2 => Some("shortCode"),
+        _ => None,
+    }
+}
+
+/// Decimal digits of a `u32`, as `JSON.stringify` writes it.
+fn digits(v: u32) -> u64 {
+    let mut n = 1;
+    let mut v = v;
+    while v >= 10 {
+        v /= 10;
+        n += 1;
+    }
+    n
+}
+
+/// Check that pieces of the given byte lengths cover `text`, each ending on a character boundary.
+fn split(text: &str, lens: &[u32]) -> Result<(), Error> {
+    let mut pos = 0usize;
+    for &n in lens {
+        pos = pos
+            .checked_add(n as usize)
+            .filter(|&e| e <= text.len() && text.is_char_boundary(e))
+            .ok_or_else(|| bad("", "string lengths"))?;
+    }
+    if pos != text.len() {
+        return Err(bad("", "string lengths"));
+    }
+    Ok(())
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = LO << 7;
+
+/// UTF-16 units of the UTF-8 text `b` (a leading byte counts its character: one unit, two from
+/// `0xF0` up), and the extra bytes `JSON.stringify` spends escaping it.
+fn scan(b: &[u8]) -> (usize, u64) {
+    let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let mut units = 0usize;
+    let mut escapes = 0u64;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let Ok(a) = <[u8; 8]>::try_from(c) else {
+            continue;
+        };
+        let x = u64::from_le_bytes(a);
+        if x & HI == 0 {
+            units += 8;
+        } else {
+            // Continuation bytes (10xxxxxx) add nothing; four-byte leaders (11110xxx) add two.
+            let cont = x & !(x << 1) & HI;
+            let four = x & (x << 1) & (x << 2) & (x << 3) & HI;
+            units += 8 - cont.count_ones() as usize + four.count_ones() as usize;
+        }
+        // A lane below 0x20, or equal to `"` or `\` (the word test may err towards a hit; the
+        // lanes are then counted exactly).
+        let hit = (x.wrapping_sub(LO * 0x20) & !x & HI)
+            | has_zero(x ^ (LO * 0x22))
+            | has_zero(x ^ (LO * 0x5c));
+        if hit != 0 {
+            escapes += c.iter().map(|&b| escape_cost(b)).sum::<u64>();
+        }
+    }
+    for &b in chunks.remainder() {
+        units += match b {
+            0x80..=0xbf => 0,
+            0xf0..=0xff => 2,
+            _ => 1,
+        };
+        escapes += escape_cost(b);
+    }
+    (units, escapes)
+}
+
+/// Extra bytes `JSON.stringify` spends on a byte: `\"`, `\\`, `\n` and the like take two
+/// characters, other control characters six (`\u0001`).
+fn escape_cost(b: u8) -> u64 {
+    match b {
+        b'"' | b'\\' | 0x08 | 0x09 | 0x0a | 0x0c | 0x0d => 1,
+        0..=0x1f => 5,
+        _ => 0,
+    }
+}
+
+/// Extra bytes `JSON.stringify` spends escaping `s` (for the short name-table strings).
+fn escape_extra(s: &[u8]) -> u64 {
+    s.iter().map(|&b| escape_cost(b)).sum()
+}
+
+/// Per-event totals as a table of distinct values and, per event, its index in the table: a
+/// batch has few distinct totals, and writing each once (rather than a million decimal strings
+/// into JSON) is most of the cost of handing the totals back.
+pub fn intern_totals(totals: &[Dec]) -> (Vec<Dec>, Vec<u32>) {
+    let mut table = Vec::new();
+    let mut seen: rustc_hash::FxHashMap<[u8; 16], u32> = Default::default();
+    let mut index = Vec::with_capacity(totals.len());
+    for t in totals {
+        // Equal values with different scales get two entries that print the same: harmless.
+        let id = *seen.entry(t.0.serialize()).or_insert_with(|| {
+            table.push(*t);
+            (table.len() - 1) as u32
+        });
+        index.push(id);
+    }
+    (table, index)
+}

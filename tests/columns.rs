@@ -1,0 +1,401 @@
+//! Events as columns (`creditcast::columns`, what the package's JS entry writes for big inputs)
+//! decode to exactly the events the JSON path parses, measure exactly the JSON text they stand
+//! for, and give the same results and errors.
+
+use creditcast::account::{simulate, simulate_columns, Scenario, ScenarioEvent};
+use creditcast::columns::{field as f, intern_totals, EventColumns, Shape, STRIDE};
+use creditcast::money::Dec;
+use creditcast::rating::{BatchOptions, ChargeDetail};
+use creditcast::{ErrorCode, RateCard, RatingEngine, UsageEvent};
+use serde_json::{json, Value};
+
+/// The columns the JS encoder (js/columns.js) writes for these events; panics on a shape it
+/// would leave to the JSON path (the tests only use shapes it takes).
+struct Encoded {
+    names: Vec<String>,
+    words: Vec<u32>,
+    text: Vec<u8>,
+    lens: Vec<u32>,
+}
+
+fn encode(events: &[Value]) -> Encoded {
+    let mut names: Vec<String> = Vec::new();
+    let mut id = |s: &str| -> u32 {
+        match names.iter().position(|n| n == s) {
+            Some(i) => i as u32,
+            None => {
+                names.push(s.to_string());
+                (names.len() - 1) as u32
+            }
+        }
+    };
+    let mut words = vec![0u32; events.len() * STRIDE];
+    let mut text = Vec::new();
+    let mut lens = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        let o = e.as_object().expect("an object");
+        let mut w = 0u32;
+        let mut ids = 0u32;
+        let mut pieces: [Option<String>; 5] = Default::default();
+        for (k, v) in o {
+            match k.as_str() {
+                "at" => {
+                    w |= f::AT;
+                    pieces[0] = Some(v.as_str().unwrap().to_string());
+                }
+                "type" => {
+                    let t = match v.as_str().unwrap() {
+                        "usage" => 1,
+                        "purchase" => 2,
+                        "paymentWillFail" => 3,
+                        "paymentMethodFixed" => 4,
+                        other => panic!("type {other}"),
+                    };
+                    w |= t << f::TYPE_SHIFT;
+                }
+                "service" => {
+                    w |= f::SERVICE;
+                    ids |= id(v.as_str().unwrap());
+                }
+                "carrier" => {
+                    w |= f::CARRIER;
+                    ids |= id(v.as_str().unwrap()) << 16;
+                }
+                "text" => {
+                    w |= f::TEXT;
+                    pieces[1] = Some(v.as_str().unwrap().to_string());
+                }
+                "segments" => {
+                    w |= f::SEGMENTS;
+                    words[i * STRIDE + 2] = v.as_u64().unwrap() as u32;
+                }
+                "count" => {
+                    w |= f::COUNT;
+                    words[i * STRIDE + 3] = v.as_u64().unwrap() as u32;
+                }
+                "direction" => {
+                    w |= f::DIRECTION;
+                    if v == "inbound" {
+                        w |= f::INBOUND;
+                    }
+                }
+                "numberType" => {
+                    let t = match v.as_str().unwrap() {
+                        "10dlc" => 0,
+                        "tollFree" => 1,
+                        "shortCode" => 2,
+                        other => panic!("numberType {other}"),
+                    };
+                    w |= f::NUMBER_TYPE | (t << f::NUMBER_TYPE_SHIFT);
+                }
+                "durationSeconds" | "quantity" | "amount" => {
+                    let (bit, number, slot) = match k.as_str() {
+                        "durationSeconds" => (f::DURATION_SECONDS, f::DURATION_SECONDS_NUMBER, 2),
+                        "quantity" => (f::QUANTITY, f::QUANTITY_NUMBER, 3),
+                        _ => (f::AMOUNT, f::AMOUNT_NUMBER, 4),
+                    };
+                    w |= bit;
+                    pieces[slot] = Some(match v {
+                        Value::String(s) => s.clone(),
+                        Value::Number(n) => {
+                            w |= number;
+                            n.to_string()
+                        }
+                        other => panic!("decimal {other}"),
+                    });
+                }
+                other => panic!("key {other}"),
+            }
+        }
+        words[i * STRIDE] = w;
+        words[i * STRIDE + 1] = ids;
+        for p in pieces.into_iter().flatten() {
+            lens.push(p.len() as u32);
+            text.extend_from_slice(p.as_bytes());
+        }
+    }
+    Encoded {
+        names,
+        words,
+        text,
+        lens,
+    }
+}
+
+impl Encoded {
+    fn columns(&self, shape: Shape) -> Result<EventColumns<'_>, creditcast::Error> {
+        EventColumns::new(shape, &self.names, &self.words, &self.text, &self.lens)
+    }
+}
+
+fn engine() -> RatingEngine {
+    RatingEngine::new(RateCard::default_card()).unwrap()
+}
+
+/// Usage events of every shape the encoder takes, with texts that need escaping in JSON and
+/// characters of one to four bytes.
+fn usage_events() -> Vec<Value> {
+    vec![
+        json!({ "service": "sms", "text": "Hello, world!", "carrier": "verizon", "at": "2025-05-01T00:00:00Z" }),
+        json!({ "service": "sms", "text": "Ça va? “quotes” \"q\" back\\slash {braces} €100", "carrier": "att" }),
+        json!({ "carrier": "uscellular", "text": "👨‍👩‍👧‍👦🇺🇸👍🏽 e\u{301} 你好", "count": 3, "service": "sms", "numberType": "10dlc" }),
+        json!({ "service": "sms", "text": "line\nbreak\ttab\r\u{1}\u{1f}\u{7f}", "segments_absent": null }),
+        json!({ "service": "sms", "segments": 4294967295u32, "count": 0, "direction": "outbound", "numberType": "shortCode", "carrier": "tmobile" }),
+        json!({ "service": "mms", "carrier": "att", "at": "2024-09-30T23:59:59Z", "numberType": "tollFree" }),
+        json!({ "service": "voiceTollFree", "durationSeconds": 3601, "direction": "inbound" }),
+        json!({ "service": "automatedVoice", "durationSeconds": "47.5", "count": 12 }),
+        json!({ "service": "lookup", "quantity": "101" }),
+        json!({ "service": "voicemailDrop", "quantity": -250 }),
+        json!({ "service": "transcription", "quantity": "999.5000" }),
+        json!({ "service": "nope", "text": "" }),
+        json!({ "service": "sms", "text": "" }),
+    ]
+    .into_iter()
+    .map(|mut v| {
+        v.as_object_mut().unwrap().remove("segments_absent");
+        v
+    })
+    .collect()
+}
+
+#[test]
+fn usage_columns_decode_to_the_events_the_json_path_parses() {
+    let events = usage_events();
+    let enc = encode(&events);
+    let cols = enc.columns(Shape::Usage).unwrap();
+    assert_eq!(cols.len(), events.len());
+    let text = Value::Array(events).to_string();
+    let parsed: Vec<UsageEvent> = creditcast::input::from_json(&text).unwrap();
+    assert_eq!(cols.usage_events().unwrap(), parsed);
+}
+
+#[test]
+fn the_json_size_is_exactly_that_of_the_text_the_events_stand_for() {
+    // serde_json escapes like JSON.stringify: `\"`, `\\`, \b \f \n \r \t, other controls as
+    // \u00XX, nothing else. Key order does not change the length.
+    let events = usage_events();
+    let text = Value::Array(events.clone()).to_string();
+    let enc = encode(&events);
+    let cols = enc.columns(Shape::Usage).unwrap();
+    let (bytes, units) = (text.len() as u64, text.encode_utf16().count() as u64);
+    assert!(!cols.json_too_large(512 * 1024 * 1024 - bytes, 0));
+    assert!(cols.json_too_large(512 * 1024 * 1024 - bytes + 1, 0));
+    let v8 = creditcast::columns::JS_STRING_LIMIT;
+    assert!(!cols.json_too_large(0, v8 - units));
+    assert!(cols.json_too_large(0, v8 - units + 1));
+
+    let scenario = vec![
+        json!({ "at": "2025-01-03T08:00:00Z", "type": "usage", "service": "sms", "text": "Tab\there 😀", "count": 250, "carrier": "tmobile" }),
+        json!({ "type": "paymentWillFail", "at": "2025-01-04T10:00:00Z" }),
+        json!({ "at": "2025-01-05T00:00:00Z", "type": "purchase", "amount": 100 }),
+        json!({ "at": "2025-01-05T00:00:01Z", "type": "purchase", "amount": "12.50" }),
+        json!({ "at": "2025-01-06", "type": "paymentMethodFixed" }),
+    ];
+    let text = Value::Array(scenario.clone()).to_string();
+    let enc = encode(&scenario);
+    let cols = enc.columns(Shape::Scenario).unwrap();
+    let bytes = text.len() as u64;
+    assert!(!cols.json_too_large(512 * 1024 * 1024 - bytes, 0));
+    assert!(cols.json_too_large(512 * 1024 * 1024 - bytes + 1, 0));
+}
+
+fn year_like(n: usize) -> Vec<Value> {
+    (0..n)
+        .map(|i| {
+            let t = 1_735_689_600 + (i as i64) * 60;
+            let at = creditcast::time::format_instant(t);
+            let carrier = ["tmobile", "att", "verizon", "uscellular"][i % 4];
+            match i % 7 {
+                0 => json!({ "at": at, "type": "usage", "service": "sms", "segments": 1 + i % 3, "carrier": carrier }),
+                1 => json!({ "at": at, "type": "usage", "service": "sms", "text": format!("Code {i} ✓"), "carrier": "att" }),
+                2 => json!({ "at": at, "type": "usage", "service": "voiceLocal", "durationSeconds": i % 300 }),
+                3 => json!({ "at": at, "type": "usage", "service": "lookup", "quantity": "2.5" }),
+                4 if i % 700 == 4 => json!({ "at": at, "type": "purchase", "amount": "25" }),
+                5 if i % 1400 == 5 => json!({ "at": at, "type": "paymentWillFail" }),
+                _ => json!({ "at": at, "type": "usage", "service": "mms", "count": 2, "carrier": "verizon" }),
+            }
+        })
+        .collect()
+}
+
+fn scenario_json(events: &[Value]) -> Value {
+    json!({
+        "account": {
+            "openingBalance": "20", "plan": { "cycle": "monthly", "start": "2025-01-01" },
+            "negativeBalance": { "allowed": true, "limit": "50" },
+            "autoRecharge": { "enabled": true, "threshold": "10", "amount": "40" }
+        },
+        "events": events,
+        "until": "2025-03-01",
+    })
+}
+
+/// `simulate` on the scenario's JSON, and `simulate_columns` on its head and the columns.
+fn both(events: &[Value]) -> (String, String) {
+    let engine = engine();
+    let full = scenario_json(events).to_string();
+    let json_path = match Scenario::from_json(&full) {
+        Ok(sc) => match simulate(&engine, &sc) {
+            Ok(r) => serde_json::to_string(&r).unwrap(),
+            Err(e) => format!("{e}"),
+        },
+        Err(e) => format!("{e}"),
+    };
+    let head = scenario_json(&[]).to_string();
+    let sc = Scenario::from_json(&head).unwrap();
+    let enc = encode(events);
+    let cols = enc.columns(Shape::Scenario).unwrap();
+    let columns_path = match simulate_columns(&engine, &sc, &cols) {
+        Ok(r) => serde_json::to_string(&r).unwrap(),
+        Err(e) => format!("{e}"),
+    };
+    (json_path, columns_path)
+}
+
+#[test]
+fn simulate_from_columns_gives_the_json_paths_result_across_chunks() {
+    let events = year_like(9_000);
+    let enc = encode(&events);
+    let cols = enc.columns(Shape::Scenario).unwrap();
+    let mut decoded: Vec<ScenarioEvent<'static>> = Vec::new();
+    cols.scenario_chunks(1000, |base, chunk| {
+        assert_eq!(base, decoded.len());
+        decoded.extend(chunk.iter().cloned().map(ScenarioEvent::into_owned));
+        Ok(())
+    })
+    .unwrap();
+    let text = Value::Array(events.clone()).to_string();
+    let parsed: Vec<ScenarioEvent> = creditcast::input::from_json(&text).unwrap();
+    assert_eq!(decoded, parsed);
+
+    let (a, b) = both(&events);
+    assert!(a.starts_with('{'), "{a}");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn errors_from_columns_name_the_event_as_the_json_path_does() {
+    let mut events = year_like(9_000);
+    // A bad time well past the first chunk.
+    events[8_765]["at"] = json!("2025-02-30T00:00:00Z");
+    let (a, b) = both(&events);
+    assert!(a.starts_with("INVALID_DATE at events[8765].at"), "{a}");
+    assert_eq!(a, b);
+
+    let mut events = year_like(6_000);
+    events[5_005]["carrier"] = json!("vodafone");
+    let (a, b) = both(&events);
+    assert!(
+        a.starts_with("UNKNOWN_CARRIER at events[5005].carrier"),
+        "{a}"
+    );
+    assert_eq!(a, b);
+
+    let mut events = year_like(5_000);
+    events[4_097]["at"] = json!("2025-01-01T00:00:00Z");
+    let (a, b) = both(&events);
+    assert!(a.starts_with("OUT_OF_ORDER at events[4097].at"), "{a}");
+    assert_eq!(a, b);
+
+    let mut events = year_like(10);
+    events[5] = json!({ "at": "2025-01-02T00:00:00Z", "type": "usage", "service": "voiceLocal", "durationSeconds": 60, "text": "hi" });
+    let (a, b) = both(&events);
+    assert!(a.starts_with("NOT_APPLICABLE at events[5].text"), "{a}");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn rate_batch_from_columns_gives_the_json_paths_result() {
+    let engine = engine();
+    let events: Vec<Value> = usage_events()
+        .into_iter()
+        .filter(|e| e["service"] != "nope" && e["quantity"] != -250)
+        .collect();
+    let enc = encode(&events);
+    let cols = enc.columns(Shape::Usage).unwrap();
+    let text = Value::Array(events).to_string();
+    let parsed: Vec<UsageEvent> = creditcast::input::from_json(&text).unwrap();
+    for charges in [ChargeDetail::Full, ChargeDetail::Totals, ChargeDetail::None] {
+        let opts = BatchOptions { charges };
+        let a = engine.rate_batch(&parsed, opts);
+        let b = engine.rate_batch(&cols.usage_events().unwrap(), opts);
+        assert_eq!(a, b);
+        assert!(a.is_ok(), "{a:?}");
+    }
+    // Errors: the first bad event, as the JSON path names it.
+    let all = usage_events();
+    let enc = encode(&all);
+    let cols = enc.columns(Shape::Usage).unwrap();
+    let bad = engine
+        .rate_batch(&cols.usage_events().unwrap(), BatchOptions::default())
+        .unwrap_err();
+    let text = Value::Array(all).to_string();
+    let parsed: Vec<UsageEvent> = creditcast::input::from_json(&text).unwrap();
+    assert_eq!(
+        engine.rate_batch(&parsed, BatchOptions::default()),
+        Err(bad.clone())
+    );
+    assert_eq!(
+        (bad.code, bad.path.as_str()),
+        (ErrorCode::NegativeValue, "[9].quantity")
+    );
+}
+
+#[test]
+fn malformed_columns_are_invalid_input_never_a_panic() {
+    let events = vec![
+        json!({ "service": "sms", "text": "héllo 😀", "carrier": "att" }),
+        json!({ "service": "sms", "quantity": "1.5" }),
+    ];
+    let good = encode(&events);
+    assert!(good.columns(Shape::Usage).is_ok());
+    // Scenario events need a type and a time.
+    let e = good.columns(Shape::Scenario).err().unwrap();
+    assert_eq!((e.code, e.path.as_str()), (ErrorCode::InvalidInput, "[0]"));
+
+    let check = |mutate: &dyn Fn(&mut Encoded), path: &str| {
+        let mut enc = encode(&events);
+        mutate(&mut enc);
+        let e = enc.columns(Shape::Usage).err().expect("an error");
+        assert_eq!(e.code, ErrorCode::InvalidInput, "{e}");
+        assert_eq!(e.path, path, "{e}");
+    };
+    check(&|c| c.words[0] |= 1 << 25, "[0]");
+    check(&|c| c.words[4] |= 2 << f::TYPE_SHIFT, "[1]");
+    check(&|c| c.words[4] |= f::AMOUNT, "[1]");
+    check(
+        &|c| c.words[0] |= 3 << f::NUMBER_TYPE_SHIFT | f::NUMBER_TYPE,
+        "[0]",
+    );
+    check(&|c| c.words[1] = 7, "[0].service");
+    check(&|c| c.words[1] = 9 << 16, "[0].carrier");
+    check(&|c| c.words.push(0), "");
+    // A length that ends inside a character, or strings left over or missing.
+    check(&|c| c.lens[0] -= 1, "");
+    check(&|c| c.lens[0] += 1, "");
+    check(&|c| c.lens.push(0), "");
+    check(&|c| c.text.push(b'x'), "");
+    check(&|c| c.text[1] = 0xff, "");
+    check(&|c| c.lens.truncate(1), "");
+
+    // A decimal string that does not parse is reported as the JSON path reports it.
+    let mut enc = encode(&events);
+    let n = enc.text.len();
+    enc.text[n - 2] = b'e';
+    let e = enc.columns(Shape::Usage).err().unwrap();
+    assert_eq!(
+        (e.code, e.path.as_str()),
+        (ErrorCode::InvalidNumber, "[1].quantity")
+    );
+}
+
+#[test]
+fn totals_are_interned_by_value() {
+    let d = |s: &str| Dec(s.parse().unwrap());
+    let totals = [d("0.0113"), d("0.0226"), d("0.0113"), d("1"), d("0.0226")];
+    let (table, index) = intern_totals(&totals);
+    assert_eq!(table, vec![d("0.0113"), d("0.0226"), d("1")]);
+    assert_eq!(index, vec![0, 1, 0, 2, 1]);
+    let back: Vec<Dec> = index.iter().map(|&i| table[i as usize]).collect();
+    assert_eq!(back, totals);
+}
