@@ -344,6 +344,7 @@ impl<'a> EventColumns<'a> {
             segments: (w & f::SEGMENTS != 0).then_some(segments),
             count: (w & f::COUNT != 0).then_some(count),
             number_type: number_type(w, i)?,
+            parts: None,
             auto_recharge: None,
             negative_balance: None,
         })
