@@ -100,6 +100,7 @@ const events: ScenarioEvent[] = [
   { at: '2025-01-03', type: 'purchase', amount: '25' },
   { at: '2025-01-04', type: 'paymentWillFail' },
   { at: '2025-01-05', type: 'setAutoRecharge', autoRecharge: { enabled: true, threshold: '2', target: '30' } },
+  { at: '2025-01-06T10:00:00Z', type: 'usage', service: 'sms', parts: [{ segments: 1, count: 40, carrier: 'att' }, { text: 'hi 👋', direction: 'inbound' }] },
 ];
 const account = new Account(config, card);
 const applied: Applied = account.apply({ at: '2025-01-02T10:00:00', type: 'usage', service: 'voiceLocal', durationSeconds: 90 });
@@ -160,6 +161,8 @@ engine.rate({ service: 'sms', segmnets: 1 });
 engine.rate({ text: 'hi' });
 // @ts-expect-error: the encoding is 'GSM-7' or 'UCS-2'
 segmentMessage('hi', { encoding: 'GSM7' });
+// @ts-expect-error: a part of aggregated usage has no service of its own
+account.apply({ at: '2025-01-02', type: 'usage', service: 'sms', parts: [{ service: 'mms', count: 1 }] });
 // @ts-expect-error: batch charges are 'full', 'totals' or 'none'
 engine.rateBatch([event], { charges: 'all' });
 // @ts-expect-error: no such account event type
