@@ -180,6 +180,15 @@ const scenarios = [
     options: { ledger: 'none' },
   },
   { account: { plan: { start: '2025-01-01' } }, events: [], until: '2025-01-01' },
+  {
+    account: { openingBalance: '2', plan: { start: '2025-01-01' }, autoRecharge: { enabled: true, threshold: '1', amount: '5' } },
+    events: [
+      usage('01-02T10:00:00Z', { service: 'sms', parts: [{ segments: 1, count: 300, carrier: 'tmobile' }, { text: 'Ça va 👍', carrier: 'att', direction: 'inbound' }] }),
+      usage('01-02T11:00:00Z', { service: 'voiceLocal', parts: [{ durationSeconds: 61, count: 20 }, { durationSeconds: '0', count: 3 }] }),
+      usage('01-03', { service: 'lookup', parts: [{ quantity: '60' }, { quantity: 70 }] }),
+    ],
+    until: '2025-01-31',
+  },
 ];
 for (const s of scenarios) seed('simulate', JSON.stringify(s));
 dictionary('simulate', [...scenarios, card]);

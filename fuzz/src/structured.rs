@@ -511,6 +511,9 @@ impl AutoRechargeInput {
 #[derive(Arbitrary, Debug, Clone)]
 pub enum ScenarioAction {
     Usage(Event),
+    /// Aggregated usage: the first event's service, every event a part (its `service` and `at`
+    /// removed unless `keep` says otherwise, to reach the errors too).
+    Parts(Vec<Event>, bool),
     Purchase(Num),
     PaymentWillFail,
     PaymentMethodFixed,
@@ -650,6 +653,26 @@ impl ScenarioInput {
                         serde_json::from_str(&u.to_json(&services, &carriers)).unwrap_or_default();
                     m.remove("at");
                     m.insert("type".into(), json!("usage"));
+                    m
+                }
+                ScenarioAction::Parts(parts, keep) => {
+                    let mut m = Map::new();
+                    m.insert("type".into(), json!("usage"));
+                    let mut list = Vec::new();
+                    for p in parts.iter().take(8) {
+                        let mut part: Map<String, Value> =
+                            serde_json::from_str(&p.to_json(&services, &carriers))
+                                .unwrap_or_default();
+                        if let Some(svc) = part.get("service").cloned() {
+                            m.entry("service").or_insert(svc);
+                        }
+                        if !keep {
+                            part.remove("service");
+                            part.remove("at");
+                        }
+                        list.push(Value::Object(part));
+                    }
+                    m.insert("parts".into(), Value::Array(list));
                     m
                 }
                 ScenarioAction::Purchase(v) => {
