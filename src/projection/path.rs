@@ -293,16 +293,16 @@ impl Sum {
     }
 
     /// The exact decimal without trailing zeros (what `Decimal::normalize` gives).
-    fn decimal(self) -> Decimal {
+    fn decimal(self) -> Option<Decimal> {
         let (mut m, mut s) = (self.m, self.s);
         if m == 0 {
-            return Decimal::ZERO;
+            return Some(Decimal::ZERO);
         }
         while s > 0 && m % 10 == 0 {
             m /= 10;
             s -= 1;
         }
-        Decimal::new(m, s)
+        Decimal::try_new(m, s).ok()
     }
 }
 
@@ -939,7 +939,7 @@ fn price_fast(
         fees = fees.add(f, n)?;
     }
     let total = usage.add((fees.m, fees.s), 1)?;
-    Some((usage.decimal(), fees.decimal(), total.decimal()))
+    Some((usage.decimal()?, fees.decimal()?, total.decimal()?))
 }
 
 #[cfg(test)]
