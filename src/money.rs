@@ -195,19 +195,6 @@ impl Rounding {
     }
 }
 
-/// `a < b`, exactly as `Decimal`'s order, with the common cases (a zero bound, equal scales)
-/// done without rescaling: the balance engine compares on every debit.
-#[inline]
-pub fn lt(a: Decimal, b: Decimal) -> bool {
-    if b.is_zero() {
-        a.is_sign_negative() && !a.is_zero()
-    } else if a.scale() == b.scale() {
-        a.mantissa() < b.mantissa()
-    } else {
-        a < b
-    }
-}
-
 /// Checked helpers that turn overflow into an error with a path.
 pub fn add(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
     a.checked_add(b).ok_or_else(|| Error::overflow(path))
@@ -224,36 +211,6 @@ pub fn div(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn lt_is_decimal_order() {
-        use std::str::FromStr;
-        let v: Vec<Decimal> = [
-            "0",
-            "-0",
-            "0.000",
-            "-1.50",
-            "-1.5",
-            "1.5",
-            "1.49",
-            "2",
-            "-0.001",
-            "1e-28",
-            "79228162514264337593543950335",
-            "-79228162514264337593543950335",
-        ]
-        .iter()
-        .map(|s| {
-            Decimal::from_str(s)
-                .or_else(|_| Decimal::from_scientific(s))
-                .unwrap()
-        })
-        .collect();
-        for a in &v {
-            for b in &v {
-                assert_eq!(super::lt(*a, *b), a < b, "{a} < {b}");
-            }
-        }
-    }
 
     use super::*;
 

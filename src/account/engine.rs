@@ -12,7 +12,7 @@ use super::recharge::{day_index, recharge_amount, Attempt, Outcome};
 use super::statement::{invoice, MonthAcc};
 use super::{Account, PaymentMethod, PendingFee, Refusal, RefusalReason};
 use crate::error::{Error, ErrorCode as C};
-use crate::money::{add, lt, sub, Dec};
+use crate::money::{add, sub, Dec};
 use crate::rating::{Checkpoint, Rated, RatingEngine};
 use crate::time::{format_instant, month_index, month_start, Instant, HOUR};
 
@@ -130,7 +130,7 @@ impl Account {
         undo: Option<&Checkpoint>,
         aggregated: bool,
     ) -> Result<(), Error> {
-        if lt(MAX_AMOUNT, charge.total.0) {
+        if charge.total.0 > MAX_AMOUNT {
             self.undo(undo);
             return Err(Error::new(
                 C::OutOfRange,
@@ -150,24 +150,10 @@ impl Account {
 
     /// Aggregated usage stands for many messages over its step: the balance would have reached
     /// the threshold part-way and recharged. So when it cannot be covered and auto-recharge is
-    /// on, that recharge is attempted first, for what the debit would leave (`low`, a deep drop:
-    /// the smallest whole multiple of the amount, or up to the target). True if it succeeded.
+    /// on, that recharge is attempted first, for what the debit would leave (`low`, below the
+    /// floor and so below the threshold: a deep drop). True if it succeeded.
     fn recharge_ahead(&mut self, at: Instant, low: Decimal) -> Result<bool, Error> {
-        let Some(rule) = self.s.recharge else {
-            return Ok(false);
-        };
-        if self.s.postpaid || self.config.payment_method == PaymentMethod::Failed {
-            return Ok(false);
-        }
-        let day = day_index(at, self.s.offset);
-        let month = self.current.month;
-        if self.caps.blocked(&rule, day, month).is_some() {
-            return Ok(false);
-        }
-        let amount = recharge_amount(&rule, low, self.rounding.statement.scale)?;
-        let before = self.balance.0;
-        self.attempt_recharge(at, amount, day, month, Some(self.events_applied))?;
-        Ok(self.balance.0 > before)
+        self.recharge_for(at, low, Some(self.events_applied))
     }
 
     fn undo(&mut self, to: Option<&Checkpoint>) {
@@ -314,11 +300,11 @@ impl Account {
                     }
                 };
                 let mut low = lowest(self)?;
-                if lt(low, floor) && aggregated && self.recharge_ahead(at, low)? {
+                if low < floor && aggregated && self.recharge_ahead(at, low)? {
                     after = sub(self.balance.0, debit, "")?;
                     low = lowest(self)?;
                 }
-                if lt(low, floor) {
+                if low < floor {
                     self.undo(undo);
                     return self.refuse(at, charge, floor);
                 }
@@ -422,22 +408,36 @@ impl Account {
     /// payment attempt if the balance is at or below the threshold and the caps allow. `event` is
     /// the index of the event that triggered it (none for a deferred fee posting).
     fn maybe_recharge(&mut self, at: Instant, event: Option<u64>) -> Result<(), Error> {
+        self.recharge_for(at, self.balance.0, event).map(|_| ())
+    }
+
+    /// One payment attempt if auto-recharge is on, the payment method works, `basis` (the
+    /// balance the amount is computed for) is at or below the threshold and the caps allow.
+    /// True if a payment succeeded.
+    fn recharge_for(
+        &mut self,
+        at: Instant,
+        basis: Decimal,
+        event: Option<u64>,
+    ) -> Result<bool, Error> {
         let Some(rule) = self.s.recharge else {
-            return Ok(());
+            return Ok(false);
         };
         if self.s.postpaid
             || self.config.payment_method == PaymentMethod::Failed
-            || lt(rule.threshold, self.balance.0)
+            || basis > rule.threshold
         {
-            return Ok(());
+            return Ok(false);
         }
         let day = day_index(at, self.s.offset);
         let month = self.current.month;
         if self.caps.blocked(&rule, day, month).is_some() {
-            return Ok(());
+            return Ok(false);
         }
-        let amount = recharge_amount(&rule, self.balance.0, self.rounding.statement.scale)?;
-        self.attempt_recharge(at, amount, day, month, event)
+        let amount = recharge_amount(&rule, basis, self.rounding.statement.scale)?;
+        let before = self.balance.0;
+        self.attempt_recharge(at, amount, day, month, event)?;
+        Ok(self.balance.0 > before)
     }
 
     fn attempt_recharge(
