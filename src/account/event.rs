@@ -177,16 +177,9 @@ impl<'a> ScenarioEvent<'a> {
     /// Check that only the fields of the type are present and turn the event into an action.
     pub(crate) fn action(&self) -> Result<Action<'_>, Error> {
         let usage = self.kind == EventType::Usage;
-        let usage_fields = self.service.is_some()
-            || self.direction.is_some()
-            || self.text.is_some()
-            || self.segments.is_some()
-            || self.count.is_some()
-            || self.duration_seconds.is_some()
-            || self.quantity.is_some()
-            || self.carrier.is_some()
-            || self.number_type.is_some()
-            || self.parts.is_some();
+        let message = self.per_message_fields();
+        let usage_fields =
+            self.service.is_some() || message.iter().any(|f| f.0) || self.parts.is_some();
         let misplaced = (usage_fields && !usage)
             || (self.amount.is_some() && self.kind != EventType::Purchase)
             || (self.auto_recharge.is_some() && self.kind != EventType::SetAutoRecharge)
@@ -204,17 +197,7 @@ impl<'a> ScenarioEvent<'a> {
                     ));
                 };
                 if let Some(parts) = &self.parts {
-                    let per_part = [
-                        (self.direction.is_some(), "direction"),
-                        (self.text.is_some(), "text"),
-                        (self.segments.is_some(), "segments"),
-                        (self.count.is_some(), "count"),
-                        (self.duration_seconds.is_some(), "durationSeconds"),
-                        (self.quantity.is_some(), "quantity"),
-                        (self.carrier.is_some(), "carrier"),
-                        (self.number_type.is_some(), "numberType"),
-                    ];
-                    if let Some((_, field)) = per_part.iter().find(|f| f.0) {
+                    if let Some((_, field)) = message.iter().find(|f| f.0) {
                         return Err(Error::new(
                             C::NotApplicable,
                             *field,
@@ -275,17 +258,12 @@ impl<'a> ScenarioEvent<'a> {
     #[cold]
     fn not_applicable(&self) -> Error {
         let usage = self.kind == EventType::Usage;
-        let fields: [(bool, &str, bool); 13] = [
-            (self.service.is_some(), "service", usage),
-            (self.direction.is_some(), "direction", usage),
-            (self.text.is_some(), "text", usage),
-            (self.segments.is_some(), "segments", usage),
-            (self.count.is_some(), "count", usage),
-            (self.duration_seconds.is_some(), "durationSeconds", usage),
-            (self.quantity.is_some(), "quantity", usage),
-            (self.carrier.is_some(), "carrier", usage),
-            (self.number_type.is_some(), "numberType", usage),
-            (self.parts.is_some(), "parts", usage),
+        let usage_fields = [(self.service.is_some(), "service")]
+            .into_iter()
+            .chain(self.per_message_fields())
+            .chain([(self.parts.is_some(), "parts")])
+            .map(|(present, field)| (present, field, usage));
+        let others = [
             (
                 self.amount.is_some(),
                 "amount",
@@ -302,12 +280,29 @@ impl<'a> ScenarioEvent<'a> {
                 self.kind == EventType::SetNegativeBalance,
             ),
         ];
-        let field = fields.iter().find(|f| f.0 && !f.2).map_or("", |f| f.1);
+        let field = usage_fields
+            .chain(others)
+            .find(|f| f.0 && !f.2)
+            .map_or("", |f| f.1);
         Error::new(
             C::NotApplicable,
             field,
             format!("`{field}` does not apply to a `{}` event", self.type_name()),
         )
+    }
+
+    /// The per-message usage fields (those of a part, when the event has `parts`): present?
+    fn per_message_fields(&self) -> [(bool, &'static str); 8] {
+        [
+            (self.direction.is_some(), "direction"),
+            (self.text.is_some(), "text"),
+            (self.segments.is_some(), "segments"),
+            (self.count.is_some(), "count"),
+            (self.duration_seconds.is_some(), "durationSeconds"),
+            (self.quantity.is_some(), "quantity"),
+            (self.carrier.is_some(), "carrier"),
+            (self.number_type.is_some(), "numberType"),
+        ]
     }
 
     fn type_name(&self) -> &'static str {
