@@ -674,11 +674,16 @@ pub(crate) fn run_path(
     let mut ev_parts: Vec<UsagePart<'_>> = Vec::new();
     let mut ev_step = None;
     let step = plan.step_seconds();
+    // The engine's own service ids: the same `Arc` as in the charges it rates.
     let ids: Vec<Arc<str>> = plan
         .services
         .iter()
-        .map(|s| Arc::from(s.id.as_str()))
-        .collect();
+        .map(|s| {
+            plan.engine
+                .service_index(&s.id)
+                .map(|i| plan.engine.service_id(i))
+        })
+        .collect::<Result<_, _>>()?;
     let mut tariffs: Vec<Tariff> = plan.services.iter().map(Tariff::new).collect();
     let fee_changes = plan.engine.fee_changes(plan.start - 1, plan.end);
     let mut next_change = 0usize;

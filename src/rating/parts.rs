@@ -176,24 +176,19 @@ impl RatingEngine {
         let cp = counters.checkpoint(si, period);
         let mut usage = Decimal::ZERO;
         let mut fees = Decimal::ZERO;
-        let mut id = None;
         for (i, p) in parts.iter().enumerate() {
             let r = self
                 .rate_totals(&p.event(service), at, counters, period)
                 .and_then(|r| {
                     usage = add(usage, r.usage.0, "")?;
                     fees = add(fees, r.carrier_fees.0, "")?;
-                    Ok(r)
+                    Ok(())
                 });
-            match r {
-                Ok(r) => {
-                    counters.last = None;
-                    id.get_or_insert(r.service);
-                }
-                Err(e) => {
-                    counters.restore(&cp);
-                    return Err(e.at(&format!("parts[{i}]")));
-                }
+            // The checkpoint, not `last`, undoes the parts.
+            counters.last = None;
+            if let Err(e) = r {
+                counters.restore(&cp);
+                return Err(e.at(&format!("parts[{i}]")));
             }
         }
         let total = match usage.checked_add(fees) {
@@ -203,13 +198,9 @@ impl RatingEngine {
                 return Err(Error::overflow("parts"));
             }
         };
-        let service = match id {
-            Some(s) => s,
-            None => self.service_id(si),
-        };
         Ok((
             Rated {
-                service,
+                service: self.service_id(si),
                 usage: Dec(usage.normalize()),
                 carrier_fees: Dec(fees.normalize()),
                 total: Dec(total.normalize()),
@@ -218,7 +209,8 @@ impl RatingEngine {
         ))
     }
 
-    fn service_id(&self, i: u32) -> std::sync::Arc<str> {
+    /// The id of service `i`, shared with every charge the engine makes.
+    pub(crate) fn service_id(&self, i: u32) -> std::sync::Arc<str> {
         self.services
             .get(i as usize)
             .map(|s| s.id.clone())
