@@ -446,11 +446,18 @@ fn number_type(w: u32, i: usize) -> Result<Option<NumberType>, Error> {
     if w & f::NUMBER_TYPE == 0 {
         return Ok(None);
     }
+    number_type_of(w)
+        .map(Some)
+        .ok_or_else(|| bad(format!("[{i}].numberType"), "unknown number type"))
+}
+
+/// The number type the field word encodes (its bits, whether or not the field is present).
+fn number_type_of(w: u32) -> Option<NumberType> {
     match (w >> f::NUMBER_TYPE_SHIFT) & 3 {
-        0 => Ok(Some(NumberType::TenDlc)),
-        1 => Ok(Some(NumberType::TollFree)),
-        2 => Ok(Some(NumberType::ShortCode)),
-        _ => Err(bad(format!("[{i}].numberType"), "unknown number type")),
+        0 => Some(NumberType::TenDlc),
+        1 => Some(NumberType::TollFree),
+        2 => Some(NumberType::ShortCode),
+        _ => None,
     }
 }
 
@@ -527,22 +534,11 @@ impl Layout {
 }
 
 fn type_name(w: u32) -> Option<&'static str> {
-    match w >> f::TYPE_SHIFT {
-        1 => Some("usage"),
-        2 => Some("purchase"),
-        3 => Some("paymentWillFail"),
-        4 => Some("paymentMethodFixed"),
-        _ => None,
-    }
+    event_type(w).map(EventType::name)
 }
 
 fn number_type_name(w: u32) -> Option<&'static str> {
-    match (w >> f::NUMBER_TYPE_SHIFT) & 3 {
-        0 => Some("10dlc"),
-        1 => Some("tollFree"),
-        2 => Some("shortCode"),
-        _ => None,
-    }
+    number_type_of(w).map(NumberType::name)
 }
 
 /// Decimal digits of a `u32`, as `JSON.stringify` writes it.

@@ -306,7 +306,14 @@ impl<'a> ScenarioEvent<'a> {
     }
 
     fn type_name(&self) -> &'static str {
-        match self.kind {
+        self.kind.name()
+    }
+}
+
+impl EventType {
+    /// The `type` as written in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
             EventType::Usage => "usage",
             EventType::Purchase => "purchase",
             EventType::PaymentWillFail => "paymentWillFail",
@@ -327,4 +334,38 @@ pub(crate) enum Action<'e> {
     PaymentMethodFixed,
     SetAutoRecharge(&'e AutoRecharge),
     SetNegativeBalance(&'e NegativeBalance),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names the columnar boundary uses to size JSON are the names serde writes.
+    #[test]
+    fn names_are_the_json_names() {
+        use EventType as E;
+        for k in [
+            E::Usage,
+            E::Purchase,
+            E::PaymentWillFail,
+            E::PaymentMethodFixed,
+            E::SetAutoRecharge,
+            E::SetNegativeBalance,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&k).unwrap(),
+                format!("\"{}\"", k.name())
+            );
+        }
+        for n in [
+            NumberType::TenDlc,
+            NumberType::TollFree,
+            NumberType::ShortCode,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&n).unwrap(),
+                format!("\"{}\"", n.name())
+            );
+        }
+    }
 }

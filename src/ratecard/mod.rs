@@ -198,6 +198,17 @@ pub enum NumberType {
     ShortCode,
 }
 
+impl NumberType {
+    /// The name as written in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            NumberType::TenDlc => "10dlc",
+            NumberType::TollFree => "tollFree",
+            NumberType::ShortCode => "shortCode",
+        }
+    }
+}
+
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
