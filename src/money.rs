@@ -4,6 +4,19 @@
 //! (`5`), or a float whose value is exactly the decimal it was written as (`0.5`, `0.25`, but not
 //! `0.1`, whose binary value is 0.1000000000000000055…). Strings are preferred: they never lose
 //! anything. NaN, Infinity, exponents and more than 28 significant digits are rejected.
+//!
+//! Where `f64` appears in `src/` (audited; none holds an amount of money):
+//! - here, [`decimal_from_f64`]: a JS number given for a decimal field, turned into the exact
+//!   `Decimal` it stands for or rejected; nothing is computed with it;
+//! - `projection::profile` and `projection::rng`: volumes per day, shapes, shares, growth,
+//!   variation, busy-period multipliers, call durations, probabilities and random draws;
+//! - `projection::path`: expected volumes and the rounding carried between steps (message and
+//!   increment counts are integers); the chart copies of the balance (`to_f64`, `Series`);
+//! - `projection::stats` and `advice`: the balance bands (chart copies, chosen by rank), times as
+//!   chart numbers, probabilities, shares and means of recharge counts.
+//!
+//! Every amount the engine computes, sums, compares or reports — prices, charges, fees,
+//! balances, recharges, invoices, statements, `monthlySpend` — is a `Decimal`.
 
 use std::fmt;
 
