@@ -18,10 +18,15 @@
 //!   of a path is its daily volumes (and payment failures).
 //! - **Calls.** Every call is connected; the billing increments of a step's calls are their
 //!   expected number under the duration distribution (with the fraction carried), spread over
-//!   the calls as two events of whole-increment durations.
-//! - **Events.** One aggregated usage event per step, service, direction, carrier and segment
-//!   class (`{ type: "usage", service: "sms", segments: 2, count: 173, carrier: "att", at }`),
-//!   applied to an [`Account`](crate::account::Account) exactly as `simulate` does.
+//!   the calls as two parts of whole-increment durations.
+//! - **Events.** One aggregated usage event per step and service, with a part per direction,
+//!   carrier and segment class or call length (`{ type: "usage", service: "sms", at, parts:
+//!   [{ segments: 2, count: 173, carrier: "att" }, …] }`), applied to an
+//!   [`Account`](crate::account::Account) exactly as `simulate` applies it: charged as one debit,
+//!   with the recharge it would have triggered part-way made first when the balance cannot
+//!   cover it. When every part is linear in its count, the step's charge is summed in integers
+//!   from per-unit charges the engine gave once per carrier-fee period — the same digits the
+//!   engine's own sum gives — instead of rating the event again.
 //! - **Payment failures.** Each auto-recharge attempt fails with `paymentFailureProbability`:
 //!   after each attempt the next one is drawn, and a `paymentWillFail` event is emitted at once
 //!   when it will fail. A failure switches auto-recharge off for the rest of the path.
