@@ -14,10 +14,12 @@ setup:
 setup-browser:
 	@scripts/setup.sh browser
 
-## build: compile the WASM package into pkg/ (wasm-pack, release profile, wasm-opt from npm binaryen)
+## build: compile the WASM package into pkg/ (wasm-pack, release profile, wasm-opt from npm binaryen):
+## the whole package, and the rating core alone (no `balance` feature) for `creditcast/rating`
 build: setup pkg/package.json
 
 pkg/package.json: $(WASM_SOURCES) scripts/package.mjs
+	wasm-pack build --target web --release --mode no-install --out-dir target/pkg-rating --out-name creditcast_wasm --no-pack -- --no-default-features
 	wasm-pack build --target web --release --mode no-install --out-dir pkg --out-name creditcast_wasm --no-pack
 	node scripts/package.mjs
 
@@ -33,6 +35,7 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
 tests/corpus/segments_corpus.jsonl: tests/corpus/gen_corpus.mjs package-lock.json
 	node tests/corpus/gen_corpus.mjs

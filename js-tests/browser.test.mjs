@@ -71,7 +71,7 @@ async function setupTab(page, name) {
   await page.click(`#stab-${name}`);
 }
 
-test('the package loads in a browser page and rates', async () => {
+test('the package and its rating-only entry load in a browser page and rate', async () => {
   const { page, problems } = await open('/pkg-check.html');
   await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 15000 });
   const r = await page.evaluate(() => window.__result);
@@ -80,6 +80,7 @@ test('the package loads in a browser page and rates', async () => {
   assert.equal(r.total, '0.0113');
   assert.equal(r.errorIsClass, true);
   assert.equal(r.errorCode, 'UNKNOWN_SERVICE');
+  assert.deepEqual(r.rating, { segments: 2, total: '0.0113', hasSimulate: false, errorIsClass: true, errorCode: 'UNKNOWN_SERVICE' });
   assert.deepEqual(problems, []);
   await page.close();
 });

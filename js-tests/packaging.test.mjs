@@ -34,6 +34,11 @@ const expected = {
   error: { isCreditcastError: true, isError: true, code: 'UNKNOWN_SERVICE', path: 'service' },
   after: '0.028',
 };
+expected.rating = {
+  ...expected,
+  sameErrorClass: true,
+  exports: ['CreditcastError', 'RatingEngine', 'defaultRateCard', 'segmentMessage', 'validateRateCard'],
+};
 
 const exec = promisify(execFile);
 async function run(cmd, args, cwd, what, timeout = 120_000) {
@@ -81,9 +86,13 @@ test('the tarball is a complete package: metadata, exports map, every file the e
   }
   assert.equal(manifest.name, 'creditcast');
   assert.equal(manifest.type, 'module');
-  const dot = manifest.exports['.'];
-  assert.equal(Object.keys(dot)[0], 'types', 'exports["."].types must come first to be used');
-  const targets = [manifest.main, manifest.browser, manifest.types, ...Object.values(dot)].filter((t) => typeof t === 'string');
+  const entries = ['.', './rating'].map((k) => manifest.exports[k]);
+  for (const [k, e] of Object.entries(manifest.exports)) {
+    if (typeof e === 'object') assert.equal(Object.keys(e)[0], 'types', `exports["${k}"].types must come first to be used`);
+  }
+  assert.ok(entries.every((e) => e), 'package.json exports "." and "./rating"');
+  const targets = [manifest.main, manifest.browser, manifest.types, ...entries.flatMap((e) => Object.values(e))]
+    .filter((t) => typeof t === 'string');
   for (const t of targets) assert.ok(packed.has(posix.normalize(t)), `${t} (named in package.json) is not in the tarball`);
   assert.ok(packed.has('README.md'), 'README.md is not in the tarball');
 
@@ -187,7 +196,8 @@ test(`a fresh Vite project (${VITE}) bundles the package and the page calculates
   await run(process.execPath, [join(dir, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], dir, 'vite build');
   const dist = join(dir, 'dist');
   const assets = readdirSync(join(dist, 'assets'));
-  assert.ok(assets.some((f) => f.endsWith('.wasm')), `vite build emitted no .wasm asset: ${assets.join(', ')}`);
+  // One WASM per entry: the whole package and the rating core.
+  assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 2, `vite build should emit two .wasm assets: ${assets.join(', ')}`);
   const server = await serve(dist);
   try {
     const { result, total, problems } = await inChromium(`http://127.0.0.1:${server.address().port}/`);

@@ -9,6 +9,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
 const entry = pathToFileURL(join(root, 'pkg', 'node.js')).href;
+const ratingEntry = pathToFileURL(join(root, 'pkg', 'rating', 'node.js')).href;
 const dir = mkdtempSync(join(tmpdir(), 'creditcast-readme-'));
 
 test('README has examples', (t) => {
@@ -20,7 +21,7 @@ blocks.forEach((code, i) => {
   // Only blocks that assert something are runnable examples; the import-only block is checked too.
   test(`README example ${i + 1}: ${title}`, async () => {
     const file = join(dir, `example-${i}.mjs`);
-    writeFileSync(file, code.replaceAll("from 'creditcast'", `from '${entry}'`));
+    writeFileSync(file, code.replaceAll("from 'creditcast'", `from '${entry}'`).replaceAll("from 'creditcast/rating'", `from '${ratingEntry}'`));
     await import(pathToFileURL(file).href);
   });
 });

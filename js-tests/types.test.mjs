@@ -32,7 +32,7 @@ test('tsc --noEmit: the example using every export type-checks (strict), wrong t
     project = join(tmp, 'tsconfig.json');
     writeFileSync(project, JSON.stringify({
       extends: join(typesDir, 'tsconfig.json'),
-      compilerOptions: { paths: { creditcast: [join(pkgDir, 'index.d.ts')] } },
+      compilerOptions: { paths: { creditcast: [join(pkgDir, 'index.d.ts')], 'creditcast/rating': [join(pkgDir, 'rating', 'index.d.ts')] } },
       files: [example],
     }));
   }

@@ -1,60 +1,12 @@
-// Hand-written wrappers over the generated bindings, where building the result in JS beats
-// sending it through JSON: the WASM core still computes everything.
+// Hand-written wrappers over the balance and projection bindings (the rating ones are in
+// rating.js), where building the result in JS beats sending it through JSON: the WASM core still
+// computes everything.
 import {
-  segmentMessage as segmentMessageJson, __segmentPacked, __project, __compare, __recommendAutoRecharge,
-  simulate as simulateJson, __simulateColumns, RatingEngine as RatingEngineCore,
+  __project, __compare, __recommendAutoRecharge, simulate as simulateJson, __simulateColumns,
 } from './creditcast_wasm.js';
-import { encodeEvents, encodeScenario } from './columns.js';
+import { encodeScenario, tryEncode } from './columns.js';
 
-/** `encode(input)`, or null when it throws (a getter, a cycle, a BigInt: the JSON path reports it). */
-function tryEncode(encode, input) {
-  try {
-    return encode(input);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Count SMS segments exactly as carriers bill them. Without options the result is assembled here
- * from a packed array of numbers (the text never crosses back); with options the core's full
- * result (smart-encoding report, trimmed text) is returned as is.
- */
-export function segmentMessage(text, options) {
-  if (options !== undefined && options !== null) return segmentMessageJson(text, options);
-  if (typeof text !== 'string') return segmentMessageJson(text, options);
-  // Lone surrogates reach the core as U+FFFD (same unit count); show the text the core counted.
-  if (typeof text.isWellFormed === 'function' && !text.isWellFormed()) text = text.toWellFormed();
-  const p = __segmentPacked(text);
-  const segments = p[1];
-  const nonGsm = p[4];
-  const perSegmentUnits = new Array(segments);
-  const perSegmentText = new Array(segments);
-  let at = 0;
-  for (let i = 0; i < segments; i++) {
-    perSegmentUnits[i] = p[5 + i];
-    const len = p[5 + segments + i];
-    perSegmentText[i] = segments === 1 ? text : text.slice(at, at + len);
-    at += len;
-  }
-  const nonGsmCharacters = new Array(nonGsm);
-  const base = 5 + 2 * segments;
-  for (let i = 0; i < nonGsm; i++) {
-    const start = p[base + 2 * i];
-    nonGsmCharacters[i] = text.slice(start, start + p[base + 2 * i + 1]);
-  }
-  return {
-    encoding: p[0] === 0 ? 'GSM-7' : 'UCS-2',
-    segments,
-    units: p[2],
-    perSegmentUnits,
-    perSegmentText,
-    unitsLeftInLastSegment: p[3],
-    nonGsmCharacters,
-    text,
-  };
-}
-
+export { segmentMessage, RatingEngine } from './rating.js';
 
 const typed = (a) => (a instanceof Float64Array ? a : Float64Array.from(a));
 
@@ -107,40 +59,4 @@ export function simulate(scenario) {
     }
   }
   return simulateJson(scenario);
-}
-
-/** Rates usage events against one validated rate card. */
-export class RatingEngine extends RatingEngineCore {
-  /**
-   * Rate many events in order. With `charges: 'totals'` or `'none'`, a batch given as an array
-   * crosses as columns when every event has a simple shape (same result and errors as the JSON
-   * path, which takes the rest).
-   */
-  rateBatch(events, options) {
-    // With full charges the output (an object per event) dominates and the JSON path is as
-    // fast; building it after the columns also makes WASM memory grow in many small steps,
-    // each of which can trigger a full GC in V8.
-    const charges = options?.charges;
-    if ((charges === 'totals' || charges === 'none') && Array.isArray(events) && events.length > 0) {
-      const c = tryEncode((evs) => encodeEvents(evs, false), events);
-      if (c !== null) {
-        let r;
-        try {
-          r = this.__rateBatchColumns(options, c.names, c.buffers, c.events, c.text, c.lens);
-        } finally {
-          c.buffers.free();
-        }
-        if (Array.isArray(r)) {
-          // Per-event totals came back as distinct values and an index per event.
-          const [result, table, index] = r;
-          const list = [];
-          for (let i = 0; i < index.length; i++) list.push(table[index[i]]);
-          result.charges = list;
-          return result;
-        }
-        if (r !== undefined) return r;
-      }
-    }
-    return super.rateBatch(events, options);
-  }
 }

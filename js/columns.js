@@ -43,6 +43,15 @@ const wellFormed = typeof ''.isWellFormed === 'function'
 const KEYS = ['at', 'type', 'service', 'carrier', 'text', 'segments', 'count', 'direction', 'numberType',
   'durationSeconds', 'quantity', 'amount'];
 
+/** `encode(input)`, or null when it throws (a getter, a cycle, a BigInt: the JSON path reports it). */
+export function tryEncode(encode, input) {
+  try {
+    return encode(input);
+  } catch {
+    return null;
+  }
+}
+
 const encoder = new TextEncoder();
 const NONE = {};
 

@@ -9,10 +9,12 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "balance")]
 use crate::account::{self, Scenario, ScenarioEvent};
 use crate::columns::{EventColumns, Shape};
 use crate::error::{Error, ErrorCode, Errors};
 use crate::input;
+#[cfg(feature = "balance")]
 use crate::projection;
 use crate::ratecard::{RateCard, DEFAULT_RATE_CARD_JSON};
 use crate::rating::{BatchOptions, Charges, RateContext, RatingEngine as CoreEngine, UsageEvent};
@@ -373,6 +375,7 @@ impl RatingEngine {
 }
 
 /// Build the engine for an optional rate card inside a larger input, errors prefixed with `at`.
+#[cfg(feature = "balance")]
 fn engine_for(card: Option<&RateCard>, at: &str) -> Result<CoreEngine, JsValue> {
     let card = card.cloned().unwrap_or_else(RateCard::default_card);
     CoreEngine::new(card)
@@ -381,6 +384,7 @@ fn engine_for(card: Option<&RateCard>, at: &str) -> Result<CoreEngine, JsValue> 
 
 /// Replay an account's life: usage, purchases, payment failures and fixes, settings changes,
 /// month ends up to `until`. A pure function of its JSON input.
+#[cfg(feature = "balance")]
 #[wasm_bindgen(unchecked_return_type = "SimulationResult")]
 pub fn simulate(
     #[wasm_bindgen(unchecked_param_type = "Scenario | string")] scenario: JsValue,
@@ -394,6 +398,7 @@ pub fn simulate(
 
 /// `simulate` with the events as columns (see `crate::columns`): `head` is the scenario's JSON
 /// text with `"events":[]`. Returns `undefined` when the JSON path must decide instead.
+#[cfg(feature = "balance")]
 #[wasm_bindgen(
     js_name = "__simulateColumns",
     unchecked_return_type = "SimulationResult | undefined"
@@ -423,12 +428,14 @@ pub fn simulate_columns(
 
 /// A live prepaid account for a UI: apply events as they happen, read the balance, the ledger
 /// and the auto-recharge status, persist with `toJSON` / `Account.fromJSON`.
+#[cfg(feature = "balance")]
 #[wasm_bindgen(js_name = Account)]
 pub struct Account {
     core: account::Account,
     engine: CoreEngine,
 }
 
+#[cfg(feature = "balance")]
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SavedOut<'a> {
@@ -437,6 +444,7 @@ struct SavedOut<'a> {
     state: serde_json::Value,
 }
 
+#[cfg(feature = "balance")]
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SavedIn {
@@ -445,6 +453,7 @@ struct SavedIn {
     state: serde_json::Value,
 }
 
+#[cfg(feature = "balance")]
 #[wasm_bindgen(js_class = Account)]
 impl Account {
     /// Open an account with `config`, priced on `rateCard` (the default card when omitted).
@@ -578,6 +587,7 @@ impl Account {
 /// Project an account's balance from a usage profile: path 0 in detail (series, recharges,
 /// settlements, refusals, statements, summary) and percentile bands over `paths` random paths.
 /// The JS entry turns the series and bands into `Float64Array`s.
+#[cfg(feature = "balance")]
 #[wasm_bindgen(js_name = "__project", unchecked_return_type = "ProjectionResult")]
 pub fn project(
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
@@ -589,6 +599,7 @@ pub fn project(
 }
 
 /// The same profile and seed under several account settings, side by side.
+#[cfg(feature = "balance")]
 #[wasm_bindgen(js_name = "__compare", unchecked_return_type = "Comparison")]
 pub fn compare(
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
@@ -604,6 +615,7 @@ pub fn compare(
 
 /// The auto-recharge threshold and amount that keep the chance of an interruption under the
 /// goal with the fewest recharges, with the candidates evaluated as evidence.
+#[cfg(feature = "balance")]
 #[wasm_bindgen(
     js_name = "__recommendAutoRecharge",
     unchecked_return_type = "Recommendation"

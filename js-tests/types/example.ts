@@ -14,6 +14,10 @@ import {
   simulate,
   validateRateCard,
 } from 'creditcast';
+// The rating core alone: the same declarations, narrowed to what its smaller WASM exports.
+import * as ratingOnly from 'creditcast/rating';
+// @ts-expect-error: the rating entry has no balance or projection functions
+import { simulate as notInRatingEntry } from 'creditcast/rating';
 import type {
   AccountConfig,
   Applied,
@@ -151,6 +155,11 @@ const comparison: Comparison = compare(request, [
 ]);
 const recommendation: Recommendation = recommendAutoRecharge(request, { maxInterruptionProbability: 0.05 });
 const threshold: Decimal | undefined = recommendation.recommended?.threshold;
+
+const quoted: Charge = new ratingOnly.RatingEngine(ratingOnly.defaultRateCard()).rate(event);
+const sameSegments: SegmentedMessage = ratingOnly.segmentMessage('hi');
+const ratingProblems: Problem[] = ratingOnly.validateRateCard(card);
+const sameClass: typeof CreditcastError = ratingOnly.CreditcastError;
 
 // ---- What must not type-check ----
 // @ts-expect-error: amounts come out as decimal strings, never numbers
