@@ -279,13 +279,11 @@ impl Sum {
     fn add(self, x: Fixed, n: i64) -> Option<Sum> {
         let (xm, xs) = x;
         let (m, s) = if xs > self.s {
-            (self.m.checked_mul(*POW10.get((xs - self.s) as usize)?)?, xs)
+            (mul(self.m, *POW10.get((xs - self.s) as usize)?)?, xs)
         } else {
             (self.m, self.s)
         };
-        let term = xm
-            .checked_mul(n)?
-            .checked_mul(*POW10.get((s - xs) as usize)?)?;
+        let term = mul(mul(xm, n)?, *POW10.get((s - xs) as usize)?)?;
         Some(Sum {
             m: m.checked_add(term)?,
             s,
@@ -303,6 +301,17 @@ impl Sum {
             s -= 1;
         }
         Decimal::try_new(m, s).ok()
+    }
+}
+
+/// `a × b`, `None` on overflow. `i64::checked_mul` costs a 128-bit multiplication in WASM (a
+/// library call), so factors within ±2^31, whose product cannot overflow, multiply directly.
+#[inline]
+fn mul(a: i64, b: i64) -> Option<i64> {
+    if i64::from(a as i32) == a && i64::from(b as i32) == b {
+        Some(a * b)
+    } else {
+        a.checked_mul(b)
     }
 }
 
@@ -1056,6 +1065,30 @@ mod tests {
             fast_count > 1000 && engine_count > 300,
             "{fast_count} {engine_count}"
         );
+    }
+
+    #[test]
+    fn mul_is_checked_mul() {
+        let edges = [
+            0,
+            1,
+            -1,
+            10,
+            i64::from(i32::MAX),
+            i64::from(i32::MIN),
+            i64::from(i32::MAX) + 1,
+            i64::from(i32::MIN) - 1,
+            3_037_000_499,
+            3_037_000_500,
+            i64::MAX,
+            i64::MIN,
+            i64::MAX / 10,
+        ];
+        for a in edges {
+            for b in edges {
+                assert_eq!(mul(a, b), a.checked_mul(b), "{a} × {b}");
+            }
+        }
     }
 
     #[test]

@@ -686,7 +686,7 @@ fn voice_plan(d: &DurationProfile, b: VoiceBilling, path: &str) -> Result<VoiceP
 /// far tail (past 20,000 terms) from the closed form of `E[(D − c)⁺]`.
 fn lognormal_increments(mean: f64, sd: f64, first: f64, next: f64) -> f64 {
     let var = libm::log1p((sd / mean) * (sd / mean));
-    let sigma = libm::sqrt(var);
+    let sigma = var.sqrt();
     let mu = libm::log(mean) - var / 2.0;
     let survival = |x: f64| {
         if x <= 0.0 {

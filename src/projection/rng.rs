@@ -1,6 +1,8 @@
 //! Seeded randomness: one PCG stream per (seed, path, purpose), and the few distributions the
 //! projection draws from. Every transcendental function goes through `libm`, so a seed gives
-//! bit-identical draws natively and in WebAssembly.
+//! bit-identical draws natively and in WebAssembly. Square roots are `f64::sqrt`: IEEE 754 rounds
+//! them correctly, so every target gives the same bits (one instruction in WASM, where `libm`'s
+//! integer version costs 128-bit multiplications).
 
 use rand_core::RngCore;
 use rand_pcg::Pcg32;
@@ -60,7 +62,7 @@ impl Stream {
             let v = 2.0 * self.uniform() - 1.0;
             let s = u * u + v * v;
             if s > 0.0 && s < 1.0 {
-                let f = libm::sqrt(-2.0 * libm::log(s) / s);
+                let f = (-2.0 * libm::log(s) / s).sqrt();
                 self.spare = Some(v * f);
                 return u * f;
             }
@@ -84,7 +86,7 @@ impl Noise {
         let var = libm::log1p(cv * cv);
         Some(Noise {
             mu: -var / 2.0,
-            sigma: libm::sqrt(var),
+            sigma: var.sqrt(),
         })
     }
 
