@@ -130,7 +130,9 @@ impl Account {
         undo: Option<&Checkpoint>,
         aggregated: bool,
     ) -> Result<(), Error> {
-        if charge.total.0 > MAX_AMOUNT {
+        // A mantissa within the limit cannot be above it (the scale only divides): that skips
+        // the rescaling comparison for every ordinary charge.
+        if charge.total.0.mantissa() > MAX_AMOUNT.mantissa() && charge.total.0 > MAX_AMOUNT {
             self.undo(undo);
             return Err(Error::new(
                 C::OutOfRange,
@@ -292,17 +294,18 @@ impl Account {
         if let Some(floor) = self.s.floor {
             if !total.is_zero() {
                 // Pending deferred fees count against the floor, so posting them never crosses it.
-                let lowest = |a: &Account| -> Result<Decimal, Error> {
+                // Without any, the lowest balance is `after`.
+                let lowest = |a: &Account, after: Decimal| -> Result<Decimal, Error> {
                     if defer.is_none() && a.pending_total.is_zero() {
-                        sub(a.balance.0, debit, "")
+                        Ok(after)
                     } else {
                         sub(sub(a.balance.0, a.pending_total, "")?, total, "")
                     }
                 };
-                let mut low = lowest(self)?;
+                let mut low = lowest(self, after)?;
                 if low < floor && aggregated && self.recharge_ahead(at, low)? {
                     after = sub(self.balance.0, debit, "")?;
-                    low = lowest(self)?;
+                    low = lowest(self, after)?;
                 }
                 if low < floor {
                     self.undo(undo);
