@@ -253,11 +253,14 @@ const POW10: [i64; 19] = [
     1_000_000_000_000_000_000,
 ];
 
-/// A part's charge per unit of `count` (usage, carrier fee); `None` if not linear.
+/// A part's charges per unit of `count` (usage, carrier fee) as mantissas at the tariff's scale;
+/// `None` if not linear.
+type Per = Option<(i64, i64)>;
+
 #[derive(Clone, Copy)]
 struct Unit {
     key: (bool, u16, u32, u64),
-    per: Option<(Fixed, Fixed)>,
+    per: Per,
 }
 
 fn fixed(d: Decimal) -> Option<Fixed> {
@@ -265,43 +268,16 @@ fn fixed(d: Decimal) -> Option<Fixed> {
     Some((i64::try_from(d.mantissa()).ok()?, d.scale()))
 }
 
-/// A running sum of `Fixed` amounts at the largest scale seen; `None` once it leaves `i64`.
-#[derive(Clone, Copy)]
-struct Sum {
-    m: i64,
-    s: u32,
-}
-
-impl Sum {
-    const ZERO: Sum = Sum { m: 0, s: 0 };
-
-    /// Add `n × x`.
-    fn add(self, x: Fixed, n: i64) -> Option<Sum> {
-        let (xm, xs) = x;
-        let (m, s) = if xs > self.s {
-            (mul(self.m, *POW10.get((xs - self.s) as usize)?)?, xs)
-        } else {
-            (self.m, self.s)
-        };
-        let term = mul(mul(xm, n)?, *POW10.get((s - xs) as usize)?)?;
-        Some(Sum {
-            m: m.checked_add(term)?,
-            s,
-        })
+/// `m × 10^-s` as the decimal without trailing zeros (what `Decimal::normalize` gives).
+fn normalized(mut m: i64, mut s: u32) -> Option<Decimal> {
+    if m == 0 {
+        return Some(Decimal::ZERO);
     }
-
-    /// The exact decimal without trailing zeros (what `Decimal::normalize` gives).
-    fn decimal(self) -> Option<Decimal> {
-        let (mut m, mut s) = (self.m, self.s);
-        if m == 0 {
-            return Some(Decimal::ZERO);
-        }
-        while s > 0 && m % 10 == 0 {
-            m /= 10;
-            s -= 1;
-        }
-        Decimal::try_new(m, s).ok()
+    while s > 0 && m % 10 == 0 {
+        m /= 10;
+        s -= 1;
     }
+    Decimal::try_new(m, s).ok()
 }
 
 /// `a × b`, `None` on overflow. `i64::checked_mul` costs a 128-bit multiplication in WASM (a
@@ -320,23 +296,45 @@ const NO_SLOT: u32 = u32::MAX;
 
 /// Per service: unit charges of the parts seen, valid until the next carrier-fee change. Parts
 /// of a (direction, bucket) slot are looked up by index; voice parts by key.
+/// Every charge is kept at one scale, so that a step's sum is a plain integer sum.
 struct Tariff {
+    /// The scale of the stored charges: the finest among them.
+    scale: u32,
     units: Vec<Unit>,
     /// Per slot: not computed yet, or the unit charge (`None` if not linear).
-    slots: Vec<Option<Option<(Fixed, Fixed)>>>,
+    slots: Vec<Option<Per>>,
 }
 
 impl Tariff {
     fn new(s: &ServicePlan) -> Tariff {
         Tariff {
+            scale: 0,
             units: Vec::new(),
             slots: vec![None; 2 * s.bucket_shares.len()],
         }
     }
 
     fn clear(&mut self) {
+        self.scale = 0;
         self.units.clear();
         self.slots.fill(None);
+    }
+
+    /// A newly computed unit charge at the tariff's scale, raising the scale first if the charge
+    /// is finer (a stored charge that then leaves `i64` becomes not linear, and its parts go to
+    /// the engine).
+    fn admit(&mut self, per: Option<(Fixed, Fixed)>) -> Per {
+        let ((um, us), (fm, fs)) = per?;
+        let finest = us.max(fs);
+        if finest > self.scale {
+            let k = *POW10.get((finest - self.scale) as usize)?;
+            let up = |p: &mut Per| *p = p.and_then(|(u, f)| Some((mul(u, k)?, mul(f, k)?)));
+            self.slots.iter_mut().flatten().for_each(up);
+            self.units.iter_mut().for_each(|x| up(&mut x.per));
+            self.scale = finest;
+        }
+        let at_scale = |m: i64, s: u32| mul(m, *POW10.get((self.scale - s) as usize)?);
+        Some((at_scale(um, us)?, at_scale(fm, fs)?))
     }
 }
 
@@ -918,7 +916,8 @@ fn price_fast(
     evs: &[Ev],
     t: Instant,
 ) -> Option<(Decimal, Decimal, Decimal)> {
-    let (mut usage, mut fees) = (Sum::ZERO, Sum::ZERO);
+    // Sums of mantissas at `scale`, the tariff's (which a newly computed charge may raise).
+    let (mut usage, mut fees, mut scale) = (0i64, 0i64, tf.scale);
     for e in evs {
         let known = if e.slot == NO_SLOT {
             let key = (e.inbound, e.carrier, e.segments, e.duration);
@@ -933,10 +932,15 @@ fn price_fast(
                     count: None,
                     ..part_of(s, e)
                 };
-                let per = plan
-                    .engine
-                    .linear_unit(&s.id, &part, Some(t))
-                    .and_then(|(u, f)| Some((fixed(u)?, fixed(f)?)));
+                let per = tf.admit(
+                    plan.engine
+                        .linear_unit(&s.id, &part, Some(t))
+                        .and_then(|(u, f)| Some((fixed(u)?, fixed(f)?))),
+                );
+                if tf.scale != scale {
+                    let k = *POW10.get((tf.scale - scale) as usize)?;
+                    (usage, fees, scale) = (mul(usage, k)?, mul(fees, k)?, tf.scale);
+                }
                 match tf.slots.get_mut(e.slot as usize) {
                     Some(x) => *x = Some(per),
                     None => tf.units.push(Unit {
@@ -949,11 +953,15 @@ fn price_fast(
         };
         let (u, f) = per?;
         let n = i64::from(e.count);
-        usage = usage.add(u, n)?;
-        fees = fees.add(f, n)?;
+        usage = usage.checked_add(mul(u, n)?)?;
+        fees = fees.checked_add(mul(f, n)?)?;
     }
-    let total = usage.add((fees.m, fees.s), 1)?;
-    Some((usage.decimal()?, fees.decimal()?, total.decimal()?))
+    let total = usage.checked_add(fees)?;
+    Some((
+        normalized(usage, scale)?,
+        normalized(fees, scale)?,
+        normalized(total, scale)?,
+    ))
 }
 
 #[cfg(test)]
@@ -1005,6 +1013,8 @@ mod tests {
             let plan = super::super::prepare(&engine, &req).unwrap();
             for s in &plan.services {
                 let mut tf = Tariff::new(s);
+                let changes = engine.fee_changes(plan.start - 1, plan.end);
+                let mut last_period = usize::MAX;
                 for _ in 0..300 {
                     // Around the AT&T MMS fee change of 2024-10-01.
                     let t = plan.start + next(40) as i64 * DAY;
@@ -1039,8 +1049,14 @@ mod tests {
                     let (want, _) = engine
                         .rate_parts(&s.id, &parts, Some(t), &mut counters, 0)
                         .unwrap();
-                    // In a projection a fee change clears the tariff; here the time is random.
-                    tf.clear();
+                    // As in a projection, a fee change clears the tariff (here the time is
+                    // random, so its fee period changes often); within one period the charges
+                    // computed so far are kept, and finer ones raise the tariff's scale.
+                    let period = changes.iter().filter(|c| **c <= t).count();
+                    if period != last_period {
+                        tf.clear();
+                        last_period = period;
+                    }
                     match price_fast(&plan, s, &mut tf, &evs, t) {
                         Some((u, f, total)) => {
                             fast_count += 1;
