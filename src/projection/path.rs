@@ -866,6 +866,7 @@ pub(crate) fn run_path(
 }
 
 /// Push `count` events (several when it exceeds the per-event limit).
+#[inline]
 fn push_events(
     evs: &mut Vec<Ev>,
     slot: u32,
