@@ -31,6 +31,12 @@ fn run(fun: &str, input: &Value) -> String {
                 .collect();
             serde_json::to_string(&out).unwrap()
         }
+        "project" => {
+            let req = creditcast::projection::ProjectionRequest::from_json(&text).unwrap();
+            let card = req.rate_card.clone().unwrap_or_else(RateCard::default_card);
+            let engine = RatingEngine::new(card).unwrap();
+            serde_json::to_string(&creditcast::projection::project(&engine, &req).unwrap()).unwrap()
+        }
         other => panic!("unknown fn {other}"),
     }
 }
