@@ -4,7 +4,7 @@
 import {
   __project, __compare, __recommendAutoRecharge, simulate as simulateJson, __simulateColumns,
 } from './creditcast_wasm.js';
-import { encodeScenario, tryEncode } from './columns.js';
+import { encodeScenario, refusalsFrom, tryEncode } from './columns.js';
 
 export { segmentMessage, RatingEngine } from './rating.js';
 
@@ -26,7 +26,12 @@ function withTypedArrays(result) {
  * ready for a chart; money elsewhere is decimal strings.
  */
 export function project(request) {
-  return withTypedArrays(__project(request));
+  // The core sends the series and the refusals apart from the result's JSON (see src/wasm.rs).
+  const [result, refused, services, t, balance] = __project(request);
+  result.series.t = t;
+  result.series.balance = balance;
+  result.refused = refusalsFrom(refused, services);
+  return withTypedArrays(result);
 }
 
 /** The same profile and seed under several account settings, side by side. */

@@ -317,3 +317,21 @@ export function encodeScenario(scenario) {
   if (columns === null) return null;
   return { head, ...columns };
 }
+
+/**
+ * Refusals from the core's text (`refusal_lines` in src/columns.rs): seven lines each — time,
+ * event index, service (an index into `services`), amount, balance, pending fees (empty when
+ * none) and reason — rebuilt as the objects their JSON gives, keys in the same order.
+ */
+export function refusalsFrom(text, services) {
+  if (text === '') return [];
+  const f = text.split('\n');
+  const out = new Array(f.length / 7);
+  for (let i = 0, j = 0; j < f.length; i++, j += 7) {
+    const r = { at: f[j], eventIndex: Number(f[j + 1]), service: services[f[j + 2]], amount: f[j + 3], balance: f[j + 4] };
+    if (f[j + 5] !== '') r.pendingFees = f[j + 5];
+    r.reason = f[j + 6];
+    out[i] = r;
+  }
+  return out;
+}

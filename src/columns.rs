@@ -21,13 +21,15 @@
 //! Events are built borrowing from the text and the name table: no allocation per event.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
-use crate::account::{EventType, ScenarioEvent};
+use crate::account::{EventType, Refusal, ScenarioEvent};
 use crate::error::{Error, ErrorCode as C};
 use crate::input::MAX_JSON_BYTES;
-use crate::money::{parse_decimal, Dec};
+use crate::money::{parse_decimal, with_plain, Dec};
 use crate::ratecard::{Direction, NumberType};
 use crate::rating::UsageEvent;
+use crate::time::push_instant;
 
 /// Words per event in `words`.
 pub const STRIDE: usize = 4;
@@ -641,4 +643,40 @@ pub fn intern_totals(totals: &[Dec]) -> (Vec<Dec>, Vec<u32>) {
         index.push(id);
     }
     (table, index)
+}
+
+/// Refusals as text for the JS entry, which rebuilds the objects from one `split` (`refusalsFrom`
+/// in js/columns.js): seven lines per refusal, the fields of `Refusal`'s JSON in its order —
+/// time, event index, service (an index into the returned names), amount, balance, pending fees
+/// (an empty line when there are none, as the JSON omits them) and reason. Building the objects
+/// that way costs a fraction of writing their JSON and parsing it again.
+pub fn refusal_lines(refused: &[Refusal]) -> (String, Vec<Arc<str>>) {
+    use std::fmt::Write;
+    let mut names: Vec<Arc<str>> = Vec::new();
+    let mut text = String::with_capacity(refused.len() * 72);
+    for (i, r) in refused.iter().enumerate() {
+        let service = match names.iter().position(|n| *n == r.service) {
+            Some(k) => k,
+            None => {
+                names.push(r.service.clone());
+                names.len() - 1
+            }
+        };
+        if i > 0 {
+            text.push('\n');
+        }
+        push_instant(&mut text, r.at);
+        // Writing to a String cannot fail.
+        let _ = write!(text, "\n{}\n{service}\n", r.event_index);
+        with_plain(r.amount.0, |a| text.push_str(a));
+        text.push('\n');
+        with_plain(r.balance.0, |b| text.push_str(b));
+        text.push('\n');
+        if !r.pending_fees.0.is_zero() {
+            with_plain(r.pending_fees.0, |p| text.push_str(p));
+        }
+        text.push('\n');
+        text.push_str(r.reason.name());
+    }
+    (text, names)
 }

@@ -56,8 +56,53 @@ impl fmt::Display for Dec {
 
 impl Serialize for Dec {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0.normalize())
+        with_plain(self.0, |text| s.serialize_str(text))
     }
+}
+
+/// Call `f` with `d` written without trailing zeros, exactly as `Decimal`'s `Display` writes the
+/// normalised value (`-0.5`, `12`, `0.0079`). Every amount written out goes through here, so the
+/// usual case — a mantissa within 64 bits — is written into a stack buffer digit by digit,
+/// without the formatting machinery or an allocation; wider ones go through `Display`.
+pub fn with_plain<R>(d: Decimal, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 40];
+    match plain_into(d, &mut buf) {
+        Some(text) => f(text),
+        None => f(&d.normalize().to_string()),
+    }
+}
+
+/// `d` normalised into the end of `buf`; `None` if its mantissa needs more than 64 bits.
+fn plain_into(d: Decimal, buf: &mut [u8; 40]) -> Option<&str> {
+    let d = d.normalize();
+    let mut u = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
+    let scale = d.scale();
+    // At most 28 fraction digits, a point, 20 integer digits (then no fraction) and a sign: the
+    // buffer cannot run out, and `?` on each position keeps that unchecked by panics.
+    let mut i = buf.len();
+    let mut put = |i: &mut usize, b: u8| -> Option<()> {
+        *i = i.checked_sub(1)?;
+        *buf.get_mut(*i)? = b;
+        Some(())
+    };
+    for _ in 0..scale {
+        put(&mut i, b'0' + (u % 10) as u8)?;
+        u /= 10;
+    }
+    if scale > 0 {
+        put(&mut i, b'.')?;
+    }
+    loop {
+        put(&mut i, b'0' + (u % 10) as u8)?;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    if d.is_sign_negative() && !d.is_zero() {
+        put(&mut i, b'-')?;
+    }
+    std::str::from_utf8(buf.get(i..)?).ok()
 }
 
 /// Parse a plain decimal string: optional `-`, digits, optional `.` and digits. No exponent, no
@@ -224,6 +269,58 @@ pub fn div(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn plain_is_display_of_the_normalised_value() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut cases = vec![
+            Decimal::ZERO,
+            -Decimal::ZERO,
+            Decimal::new(-0, 3),
+            Decimal::new(5, 1),
+            Decimal::new(-50, 2),
+            Decimal::new(79, 4),
+            Decimal::new(12_000, 0),
+            Decimal::new(1, 28),
+            Decimal::new(-1, 28),
+            Decimal::new(i64::MAX, 0),
+            Decimal::new(i64::MIN, 0),
+            Decimal::new(i64::MAX, 28),
+            Decimal::from(u64::MAX),
+            -Decimal::from(u64::MAX),
+            Decimal::from_i128_with_scale(i128::from(u64::MAX) + 1, 3),
+            Decimal::MAX,
+            Decimal::MIN,
+        ];
+        for _ in 0..20_000 {
+            let bits = next() % 97;
+            let m = i128::from(next()) << 32 | i128::from(next() as u32);
+            let m = m >> (96 - bits.min(95)) as u32;
+            let m = if next() % 2 == 0 { m } else { -m };
+            let scale = (next() % 29) as u32;
+            if let Ok(d) = Decimal::try_from_i128_with_scale(m, scale) {
+                cases.push(d);
+            }
+            // Trailing zeros to strip.
+            cases.push(Decimal::new(
+                (next() % 100_000) as i64 * 1000,
+                (next() % 12) as u32,
+            ));
+        }
+        for d in cases {
+            assert_eq!(
+                with_plain(d, |s| s.to_string()),
+                d.normalize().to_string(),
+                "{d:?}"
+            );
+        }
+    }
 
     use super::*;
 

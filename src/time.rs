@@ -171,14 +171,35 @@ pub fn parse_instant(s: &str) -> Result<Instant, String> {
 
 /// Format as RFC 3339 in UTC, e.g. `2025-01-31T12:00:00Z`.
 pub fn format_instant(t: Instant) -> String {
+    let mut out = String::with_capacity(20);
+    push_instant(&mut out, t);
+    out
+}
+
+/// Append `t` as [`format_instant`] writes it, without the formatting machinery (this runs for
+/// every step of a projection and every time written out). Years are within 1970–9999
+/// ([`MIN_INSTANT`]..=[`MAX_INSTANT`]); outside, they are clamped to four digits.
+pub fn push_instant(out: &mut String, t: Instant) {
+    fn two(out: &mut String, n: u32) {
+        out.push(char::from(b'0' + (n / 10 % 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    }
     let (y, m, d) = civil_from_days(t.div_euclid(DAY));
-    let s = t.rem_euclid(DAY);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        s / HOUR,
-        s % HOUR / 60,
-        s % 60
-    )
+    let s = t.rem_euclid(DAY) as u32;
+    let y = y.clamp(0, 9999) as u32;
+    two(out, y / 100);
+    two(out, y % 100);
+    out.push('-');
+    two(out, m);
+    out.push('-');
+    two(out, d);
+    out.push('T');
+    two(out, s / HOUR as u32);
+    out.push(':');
+    two(out, s % HOUR as u32 / 60);
+    out.push(':');
+    two(out, s % 60);
+    out.push('Z');
 }
 
 /// Format a calendar month index (see [`month_index`]) as `2025-01`.
@@ -233,6 +254,34 @@ pub fn weekday(t: Instant, offset: i32) -> u32 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn instants_print_as_with_format() {
+        let reference = |t: Instant| {
+            let (y, m, d) = civil_from_days(t.div_euclid(DAY));
+            let s = t.rem_euclid(DAY);
+            format!(
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+                s / HOUR,
+                s % HOUR / 60,
+                s % 60
+            )
+        };
+        let mut t = MIN_INSTANT;
+        while t <= MAX_INSTANT {
+            assert_eq!(format_instant(t), reference(t));
+            t += 86_400 * 97 + 3_661;
+        }
+        for t in [
+            MIN_INSTANT,
+            MAX_INSTANT,
+            1_735_689_600 + 13 * 3600 + 5 * 60 + 9,
+        ] {
+            assert_eq!(format_instant(t), reference(t));
+        }
+        assert_eq!(format_instant(MAX_INSTANT), "9999-12-31T23:59:59Z");
+    }
+
     use super::*;
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Function, Reflect, Uint32Array, JSON};
+use js_sys::{Array, Float64Array, Function, Reflect, Uint32Array, JSON};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -588,14 +588,35 @@ impl Account {
 /// settlements, refusals, statements, summary) and percentile bands over `paths` random paths.
 /// The JS entry turns the series and bands into `Float64Array`s.
 #[cfg(feature = "balance")]
-#[wasm_bindgen(js_name = "__project", unchecked_return_type = "ProjectionResult")]
+#[wasm_bindgen(
+    js_name = "__project",
+    unchecked_return_type = "[ProjectionResult, string, string[], Float64Array, Float64Array]"
+)]
 pub fn project(
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
 ) -> Result<JsValue, JsValue> {
     let text = stringify(&request).map_err(throw)?;
     let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
     let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
-    to_js(&projection::project(&engine, &req).map_err(throw)?)
+    let mut r = projection::project(&engine, &req).map_err(throw)?;
+    // The two big lists cross without JSON (the rest of the result does): the series as
+    // Float64Arrays copied out of WASM memory, the refusals as text the JS entry splits into
+    // objects (see `crate::columns::refusal_lines`). Their places in the JSON stay, empty.
+    let refused = std::mem::take(&mut r.refused);
+    let t = std::mem::take(&mut r.series.t);
+    let balance = std::mem::take(&mut r.series.balance);
+    let (lines, names) = crate::columns::refusal_lines(&refused);
+    let service_names = Array::new();
+    for n in &names {
+        service_names.push(&JsValue::from_str(n));
+    }
+    let out = Array::new();
+    out.push(&to_js(&r)?);
+    out.push(&JsValue::from_str(&lines));
+    out.push(&service_names);
+    out.push(&Float64Array::from(&t[..]));
+    out.push(&Float64Array::from(&balance[..]));
+    Ok(out.into())
 }
 
 /// The same profile and seed under several account settings, side by side.

@@ -399,3 +399,56 @@ fn totals_are_interned_by_value() {
     let back: Vec<Dec> = index.iter().map(|&i| table[i as usize]).collect();
     assert_eq!(back, totals);
 }
+
+/// The refusal text the JS entry rebuilds refusals from: decoded the way `refusalsFrom` in
+/// js/columns.js does, it gives the refusals' JSON (pending fees included and omitted; both
+/// reasons). The shared corpus checks the JS side against native results.
+#[test]
+fn refusal_lines_give_the_refusals_json() {
+    let case: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/shared/simulate-deferred-fees.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let input = case["input"].to_string();
+    let sc = Scenario::from_json(&input).unwrap();
+    let engine = RatingEngine::new(sc.rate_card.clone().unwrap()).unwrap();
+    let mut refused = simulate(&engine, &sc).unwrap().refused;
+    assert!(refused.iter().any(|r| !r.pending_fees.0.is_zero()));
+    // A second service and the other reason, with no pending fees.
+    let mut other = refused[0].clone();
+    other.service = "voice \"local\"".into();
+    other.reason = creditcast::account::RefusalReason::CreditLimit;
+    other.pending_fees = Dec(rust_decimal::Decimal::ZERO);
+    other.event_index = u64::from(u32::MAX) + 7;
+    refused.push(other);
+
+    let (text, names) = creditcast::columns::refusal_lines(&refused);
+    let lines: Vec<&str> = text.split('\n').collect();
+    assert_eq!(lines.len(), 7 * refused.len());
+    let decoded: Vec<Value> = lines
+        .chunks(7)
+        .map(|f| {
+            let mut r = json!({
+                "at": f[0],
+                "eventIndex": f[1].parse::<u64>().unwrap(),
+                "service": &*names[f[2].parse::<usize>().unwrap()],
+                "amount": f[3],
+                "balance": f[4],
+                "reason": f[6],
+            });
+            if !f[5].is_empty() {
+                r["pendingFees"] = json!(f[5]);
+            }
+            r
+        })
+        .collect();
+    assert_eq!(
+        Value::Array(decoded),
+        serde_json::to_value(&refused).unwrap()
+    );
+    assert_eq!(creditcast::columns::refusal_lines(&[]).0, "");
+}

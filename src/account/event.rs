@@ -357,6 +357,15 @@ mod tests {
                 format!("\"{}\"", k.name())
             );
         }
+        for r in [
+            super::super::RefusalReason::InsufficientBalance,
+            super::super::RefusalReason::CreditLimit,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.name())
+            );
+        }
         for n in [
             NumberType::TenDlc,
             NumberType::TollFree,

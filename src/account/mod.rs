@@ -81,6 +81,16 @@ pub enum RefusalReason {
     CreditLimit,
 }
 
+impl RefusalReason {
+    /// The reason as written in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            RefusalReason::InsufficientBalance => "insufficientBalance",
+            RefusalReason::CreditLimit => "creditLimit",
+        }
+    }
+}
+
 /// Usage refused (service interruption): nothing was charged and no allowance was consumed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

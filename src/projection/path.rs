@@ -16,7 +16,7 @@ use crate::error::{Error, ErrorCode as C};
 use crate::money::Dec;
 use crate::ratecard::{Direction, ServiceKind};
 use crate::rating::{Rated, RatingEngine, UsagePart, MAX_COUNT};
-use crate::time::{civil_from_days, format_month, month_index, Instant, DAY, HOUR};
+use crate::time::{civil_from_days, format_month, month_index, push_instant, Instant, DAY};
 
 use super::profile::{BusyPlan, ServicePlan, DAYS_PER_MONTH};
 use super::rng::{Purpose, Stream};
@@ -149,7 +149,7 @@ impl<'e> Plan<'e> {
     /// The time of step `k` as RFC 3339 UTC (the `at` of the events the engine rates).
     fn at(&self, k: usize) -> String {
         let mut s = String::with_capacity(ISO_LEN);
-        push_iso(&mut s, self.start + k as i64 * self.step_seconds());
+        push_instant(&mut s, self.start + k as i64 * self.step_seconds());
         s
     }
 
@@ -158,30 +158,6 @@ impl<'e> Plan<'e> {
         let m = month_index(t, self.offset) - self.first_month;
         usize::try_from(m).ok().filter(|m| *m < self.months.len())
     }
-}
-
-/// RFC 3339 in UTC without `format!` (this runs once per step of a projection).
-fn push_iso(out: &mut String, t: Instant) {
-    fn two(out: &mut String, n: u32) {
-        out.push(char::from(b'0' + (n / 10 % 10) as u8));
-        out.push(char::from(b'0' + (n % 10) as u8));
-    }
-    let (y, m, d) = civil_from_days(t.div_euclid(DAY));
-    let s = t.rem_euclid(DAY) as u32;
-    let y = y.clamp(0, 9999) as u32;
-    two(out, y / 100);
-    two(out, y % 100);
-    out.push('-');
-    two(out, m);
-    out.push('-');
-    two(out, d);
-    out.push('T');
-    two(out, s / HOUR as u32);
-    out.push(':');
-    two(out, s % HOUR as u32 / 60);
-    out.push(':');
-    two(out, s % 60);
-    out.push('Z');
 }
 
 /// Exact decimal to the nearest `f64` using only IEEE basic operations (correctly rounded on
@@ -1127,17 +1103,6 @@ mod tests {
         for (s, w) in sums.iter().zip(shares) {
             assert!((*s as f64 - w * n_total as f64).abs() < 1.0);
         }
-    }
-
-    #[test]
-    fn iso_times() {
-        let mut s = String::new();
-        push_iso(&mut s, 1_735_689_600 + 13 * 3600 + 5 * 60 + 9);
-        assert_eq!(s, "2025-01-01T13:05:09Z");
-        assert_eq!(
-            crate::time::format_instant(1_735_689_600),
-            "2025-01-01T00:00:00Z"
-        );
     }
 
     #[test]
