@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Float64Array, Function, Reflect, Uint32Array, JSON};
+use js_sys::{Array, Function, Reflect, Uint32Array, JSON};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -614,8 +614,8 @@ pub fn project(
     out.push(&to_js(&r)?);
     out.push(&JsValue::from_str(&lines));
     out.push(&service_names);
-    out.push(&Float64Array::from(&t[..]));
-    out.push(&Float64Array::from(&balance[..]));
+    out.push(&js_sys::Float64Array::from(&t[..]));
+    out.push(&js_sys::Float64Array::from(&balance[..]));
     Ok(out.into())
 }
 
