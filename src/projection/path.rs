@@ -271,8 +271,8 @@ fn mul(a: i64, b: i64) -> Option<i64> {
 const NO_SLOT: u32 = u32::MAX;
 
 /// Per service: unit charges of the parts seen, valid until the next carrier-fee change. Parts
-/// of a (direction, bucket) slot are looked up by index; voice parts by key.
-/// Every charge is kept at one scale, so that a step's sum is a plain integer sum.
+/// of a (direction, bucket) slot are looked up by index; voice parts by key. Every charge is kept
+/// at one scale, so that a step's sum is a plain integer sum.
 struct Tariff {
     /// The scale of the stored charges: the finest among them.
     scale: u32,
