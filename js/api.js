@@ -2,7 +2,7 @@
 // rating.js), where building the result in JS beats sending it through JSON: the WASM core still
 // computes everything.
 import {
-  __project, __compare, __recommendAutoRecharge, simulate as simulateJson, __simulateColumns,
+  __project, __compare, __recommendAutoRecharge, __simulate, __simulateColumns,
 } from './creditcast_wasm.js';
 import { encodeScenario, refusalsFrom, tryEncode } from './columns.js';
 
@@ -26,12 +26,19 @@ function withTypedArrays(result) {
  * ready for a chart; money elsewhere is decimal strings.
  */
 export function project(request) {
-  // The core sends the series and the refusals apart from the result's JSON (see src/wasm.rs).
-  const [result, refused, services, t, balance] = __project(request);
+  // The core sends the refusals and the series apart from the result's JSON (see src/wasm.rs).
+  const sent = __project(request);
+  const result = withRefusals(sent);
+  const [, , , , t, balance] = sent;
   result.series.t = t;
   result.series.balance = balance;
-  result.refused = refusalsFrom(refused, services);
   return withTypedArrays(result);
+}
+
+/** The result the core sent as `[result, refusal lines, refusal numbers, names, …]`, refusals in place. */
+function withRefusals([result, lines, numbers, names]) {
+  result.refused = refusalsFrom(lines, numbers, names);
+  return result;
 }
 
 /** The same profile and seed under several account settings, side by side. */
@@ -60,8 +67,8 @@ export function simulate(scenario) {
       } finally {
         c.buffers.free();
       }
-      if (r !== undefined) return r;
+      if (r !== undefined) return withRefusals(r);
     }
   }
-  return simulateJson(scenario);
+  return withRefusals(__simulate(scenario));
 }

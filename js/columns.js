@@ -319,18 +319,19 @@ export function encodeScenario(scenario) {
 }
 
 /**
- * Refusals from the core's text (`refusal_lines` in src/columns.rs): seven lines each — time,
- * event index, service (an index into `services`), amount, balance, pending fees (empty when
- * none) and reason — rebuilt as the objects their JSON gives, keys in the same order.
+ * Refusals from the core's columns (`refusal_columns` in src/columns.rs): per refusal, four lines
+ * of `lines` — time, amount, balance, pending fees (empty when none) — and three `numbers` —
+ * event index, and service and reason as indices into `names` — rebuilt as the objects their
+ * JSON gives, keys in the same order.
  */
-export function refusalsFrom(text, services) {
-  if (text === '') return [];
-  const f = text.split('\n');
-  const out = new Array(f.length / 7);
-  for (let i = 0, j = 0; j < f.length; i++, j += 7) {
-    const r = { at: f[j], eventIndex: Number(f[j + 1]), service: services[f[j + 2]], amount: f[j + 3], balance: f[j + 4] };
-    if (f[j + 5] !== '') r.pendingFees = f[j + 5];
-    r.reason = f[j + 6];
+export function refusalsFrom(lines, numbers, names) {
+  if (lines === '') return [];
+  const f = lines.split('\n');
+  const out = new Array(numbers.length / 3);
+  for (let i = 0, j = 0, k = 0; i < out.length; i++, j += 4, k += 3) {
+    const r = { at: f[j], eventIndex: numbers[k], service: names[numbers[k + 1]], amount: f[j + 1], balance: f[j + 2] };
+    if (f[j + 3] !== '') r.pendingFees = f[j + 3];
+    r.reason = names[numbers[k + 2]];
     out[i] = r;
   }
   return out;

@@ -66,7 +66,7 @@ const ratingOut = join(root, 'target', 'pkg-rating');
 const ratingDir = join(pkg, 'rating');
 const ratingGlue = readFileSync(join(ratingOut, 'creditcast_wasm.js'), 'utf8');
 const ratingNames = exported(ratingGlue);
-for (const n of ['simulate', 'Account']) {
+for (const n of ['__simulate', 'Account']) {
   const declares = (text) => new RegExp(`^export (function|class) ${n}\\b`, 'm').test(text);
   if (!declares(glue)) throw new Error(`package.mjs: the full build does not export ${n}`);
   if (declares(ratingGlue)) throw new Error(`package.mjs: the rating build exports ${n}; was it built with --no-default-features?`);

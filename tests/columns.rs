@@ -400,11 +400,12 @@ fn totals_are_interned_by_value() {
     assert_eq!(back, totals);
 }
 
-/// The refusal text the JS entry rebuilds refusals from: decoded the way `refusalsFrom` in
-/// js/columns.js does, it gives the refusals' JSON (pending fees included and omitted; both
-/// reasons). The shared corpus checks the JS side against native results.
+/// The refusal columns the JS entry rebuilds refusals from: decoded the way `refusalsFrom` in
+/// js/columns.js does, they give the refusals' JSON (pending fees included and omitted; both
+/// reasons; an event index beyond 32 bits). The shared corpus checks the JS side against
+/// native results.
 #[test]
-fn refusal_lines_give_the_refusals_json() {
+fn refusal_columns_give_the_refusals_json() {
     let case: Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -426,22 +427,24 @@ fn refusal_lines_give_the_refusals_json() {
     other.event_index = u64::from(u32::MAX) + 7;
     refused.push(other);
 
-    let (text, names) = creditcast::columns::refusal_lines(&refused);
-    let lines: Vec<&str> = text.split('\n').collect();
-    assert_eq!(lines.len(), 7 * refused.len());
+    let c = creditcast::columns::refusal_columns(&refused);
+    let lines: Vec<&str> = c.lines.split('\n').collect();
+    assert_eq!(lines.len(), 4 * refused.len());
+    assert_eq!(c.numbers.len(), 3 * refused.len());
     let decoded: Vec<Value> = lines
-        .chunks(7)
-        .map(|f| {
+        .chunks(4)
+        .zip(c.numbers.chunks(3))
+        .map(|(f, n)| {
             let mut r = json!({
                 "at": f[0],
-                "eventIndex": f[1].parse::<u64>().unwrap(),
-                "service": &*names[f[2].parse::<usize>().unwrap()],
-                "amount": f[3],
-                "balance": f[4],
-                "reason": f[6],
+                "eventIndex": n[0] as u64,
+                "service": &*c.names[n[1] as usize],
+                "amount": f[1],
+                "balance": f[2],
+                "reason": &*c.names[n[2] as usize],
             });
-            if !f[5].is_empty() {
-                r["pendingFees"] = json!(f[5]);
+            if !f[3].is_empty() {
+                r["pendingFees"] = json!(f[3]);
             }
             r
         })
@@ -450,5 +453,6 @@ fn refusal_lines_give_the_refusals_json() {
         Value::Array(decoded),
         serde_json::to_value(&refused).unwrap()
     );
-    assert_eq!(creditcast::columns::refusal_lines(&[]).0, "");
+    let none = creditcast::columns::refusal_columns(&[]);
+    assert!(none.lines.is_empty() && none.numbers.is_empty());
 }
