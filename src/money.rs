@@ -253,12 +253,26 @@ impl Rounding {
     }
 }
 
-/// Checked helpers that turn overflow into an error with a path.
+/// Checked helpers that turn overflow into an error with a path. Sums and differences are exact
+/// or an error: `Decimal` keeps 28 significant digits and would round the last ones of a sum
+/// silently (cents on 10^25), and amounts are rounded only where the rate card says.
 pub fn add(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
-    a.checked_add(b).ok_or_else(|| Error::overflow(path))
+    exact(a.checked_add(b), a, b, path)
 }
 pub fn sub(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
-    a.checked_sub(b).ok_or_else(|| Error::overflow(path))
+    exact(a.checked_sub(b), a, b, path)
+}
+
+/// `r` (the sum or difference of `a` and `b`) if it is exact. `Decimal` keeps the finer scale of
+/// the two unless the result then needs more than 96 bits, and only then rounds to a coarser
+/// scale: exact when that scale still holds every digit `a` and `b` have.
+fn exact(r: Option<Decimal>, a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
+    match r {
+        Some(x) if x.scale() >= a.scale().max(b.scale()) => Ok(x),
+        // Only trailing zeros dropped?
+        Some(x) if x.scale() >= a.normalize().scale().max(b.normalize().scale()) => Ok(x),
+        _ => Err(Error::overflow(path)),
+    }
 }
 pub fn mul(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
     a.checked_mul(b).ok_or_else(|| Error::overflow(path))
@@ -269,6 +283,34 @@ pub fn div(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn sums_are_exact_or_an_error() {
+        let d = |s: &str| Decimal::from_str_exact(s).unwrap();
+        assert_eq!(add(d("0.5"), d("0.25"), "").unwrap().to_string(), "0.75");
+        assert_eq!(sub(d("1.10"), d("1.1"), "").unwrap().to_string(), "0.00");
+        // 30 significant digits: Decimal alone would round to ...105.604.
+        let big = d("13574074074074000000000105.6");
+        assert!(add(big, d("0.037"), "").is_ok(), "29 digits fit");
+        let e = add(big, d("0.0037"), "total").unwrap_err();
+        assert_eq!(
+            (e.code, e.path.as_str()),
+            (crate::ErrorCode::Overflow, "total")
+        );
+        assert!(
+            big.checked_add(d("0.0037")).is_some(),
+            "Decimal rounds it silently"
+        );
+        assert!(sub(big, d("0.0037"), "").is_err());
+        // Coarser result, but only trailing zeros lost: exact.
+        let huge = d("10000000000000000000000000000");
+        assert_eq!(
+            add(huge, d("1.000"), "").unwrap(),
+            d("10000000000000000000000000001")
+        );
+        assert!(add(huge, d("1.5"), "").is_err());
+        assert!(add(Decimal::MAX, Decimal::ONE, "").is_err());
+    }
 
     #[test]
     fn plain_is_display_of_the_normalised_value() {

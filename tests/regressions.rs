@@ -68,3 +68,34 @@ fn batch_total_equals_usage_plus_carrier_fees() {
         "total must be usage + carrierFees"
     );
 }
+
+/// Found by the `rate_card` target (2026-11-26, an automated-voice price of
+/// 222222222222222222222222.013 per minute), reduced by hand. Amounts near 10^25 with fractions of
+/// a cent need more than `Decimal`'s 28 significant digits once summed, and `Decimal` rounds such
+/// sums silently: the batch total (usage + carrier fees) and the sum of the charges differed in
+/// the last digit. Sums are now exact or an `OVERFLOW` error; each event alone still rates.
+#[test]
+fn sums_beyond_28_digits_are_an_error_not_a_rounding() {
+    let card = r#"{"version":1,"name":"huge","currency":"USD",
+      "rounding":{"statement":{"scale":2,"strategy":"halfEven"},"invoice":{"scale":2,"strategy":"halfUp"}},
+      "services":{
+        "api":{"kind":"metered","pricing":{"model":"flat","unitPrice":"2222222222222222222222222.013"}},
+        "sms":{"kind":"sms","pricing":{"model":"flat","unitPrice":"0"}}},
+      "carriers":[{"id":"c","name":"C"}],
+      "carrierFees":{"schedule":[{"carrier":"c","channel":"sms","direction":"both",
+        "numberType":"10dlc","amount":"0.0035","from":"2020-01-01"}]}}"#;
+    let engine = RatingEngine::from_json(card).unwrap_or_else(|e| panic!("{e}"));
+    let text = r#"[{"service":"api","quantity":"5"},{"service":"sms","segments":1,"carrier":"c"}]"#;
+    let events: Vec<UsageEvent<'_>> =
+        creditcast::input::from_json(text).unwrap_or_else(|e| panic!("{e}"));
+    let e = engine
+        .rate_batch(&events, BatchOptions::default())
+        .expect_err("the batch total needs 30 significant digits");
+    assert_eq!(e.code, creditcast::ErrorCode::Overflow);
+    for ev in &events {
+        let c = engine
+            .rate(ev, &Default::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(Some(c.total.0), c.usage.0.checked_add(c.carrier_fees.0));
+    }
+}

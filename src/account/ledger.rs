@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::money::{add, Dec};
+use crate::money::{add, sub, Dec};
 use crate::time::{Instant, DAY, HOUR};
 
 /// Instants as RFC 3339 strings in UTC (`2025-01-31T12:00:00Z`).
@@ -176,11 +176,7 @@ impl Ledger {
         let group = match self.group {
             Some(g) if g.bucket == bucket && g.start <= self.entries.len() => g,
             _ => {
-                let base = e
-                    .balance_after
-                    .0
-                    .checked_sub(e.amount.0)
-                    .ok_or_else(|| Error::overflow(""))?;
+                let base = sub(e.balance_after.0, e.amount.0, "")?;
                 self.group = Some(Group {
                     start: self.entries.len(),
                     bucket,

@@ -191,11 +191,11 @@ impl RatingEngine {
                 return Err(e.at(&format!("parts[{i}]")));
             }
         }
-        let total = match usage.checked_add(fees) {
-            Some(t) => t,
-            None => {
+        let total = match add(usage, fees, "parts") {
+            Ok(t) => t,
+            Err(e) => {
                 counters.restore(&cp);
-                return Err(Error::overflow("parts"));
+                return Err(e);
             }
         };
         Ok((
