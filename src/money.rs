@@ -271,7 +271,12 @@ fn exact(r: Option<Decimal>, a: Decimal, b: Decimal, path: &str) -> Result<Decim
         Some(x) if x.scale() >= a.scale().max(b.scale()) => Ok(x),
         // Only trailing zeros dropped?
         Some(x) if x.scale() >= a.normalize().scale().max(b.normalize().scale()) => Ok(x),
-        _ => Err(Error::overflow(path)),
+        Some(_) => Err(Error::new(
+            crate::ErrorCode::Overflow,
+            path,
+            "the amount would need more than 28 significant digits",
+        )),
+        None => Err(Error::overflow(path)),
     }
 }
 pub fn mul(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
