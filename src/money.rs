@@ -272,7 +272,7 @@ fn exact(r: Option<Decimal>, a: Decimal, b: Decimal, path: &str) -> Result<Decim
         // Only trailing zeros dropped?
         Some(x) if x.scale() >= a.normalize().scale().max(b.normalize().scale()) => Ok(x),
         Some(_) => Err(Error::new(
-            crate::ErrorCode::Overflow,
+            ErrorCode::Overflow,
             path,
             "the amount would need more than 28 significant digits",
         )),
