@@ -268,19 +268,30 @@ pub fn sub(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
 /// scale: exact when that scale still holds every digit `a` and `b` have.
 fn exact(r: Option<Decimal>, a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
     match r {
-        Some(x) if x.scale() >= a.scale().max(b.scale()) => Ok(x),
+        Some(x) if x.scale() >= a.scale().max(b.scale()) || x.is_zero() => Ok(x),
         // Only trailing zeros dropped?
         Some(x) if x.scale() >= a.normalize().scale().max(b.normalize().scale()) => Ok(x),
-        Some(_) => Err(Error::new(
-            ErrorCode::Overflow,
-            path,
-            "the amount would need more than 28 significant digits",
-        )),
+        Some(_) => Err(too_precise(path)),
         None => Err(Error::overflow(path)),
     }
 }
+
+fn too_precise(path: &str) -> Error {
+    Error::new(
+        ErrorCode::Overflow,
+        path,
+        "the amount would need more than 28 significant digits",
+    )
+}
+/// Products are exact or an error too: `Decimal` gives the product the sum of the scales, and
+/// rounds to a coarser one only when that does not fit.
 pub fn mul(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
-    a.checked_mul(b).ok_or_else(|| Error::overflow(path))
+    match a.checked_mul(b) {
+        Some(x) if x.scale() >= a.scale() + b.scale() || x.is_zero() => Ok(x),
+        Some(x) if x.scale() >= a.normalize().scale() + b.normalize().scale() => Ok(x),
+        Some(_) => Err(too_precise(path)),
+        None => Err(Error::overflow(path)),
+    }
 }
 pub fn div(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
     a.checked_div(b).ok_or_else(|| Error::overflow(path))
@@ -315,6 +326,25 @@ mod tests {
         );
         assert!(add(huge, d("1.5"), "").is_err());
         assert!(add(Decimal::MAX, Decimal::ONE, "").is_err());
+        // Products: the scales add up; beyond 28 places, or 96 bits, an error.
+        assert_eq!(mul(d("0.0079"), d("3"), "").unwrap().to_string(), "0.0237");
+        assert_eq!(
+            mul(d("0.333333333333"), d("0.0079"), "")
+                .unwrap()
+                .to_string(),
+            "0.0026333333333307"
+        );
+        let e = mul(d("0.1234567890123456789012345678"), d("0.005"), "quantity").unwrap_err();
+        assert_eq!(
+            (e.code, e.path.as_str()),
+            (crate::ErrorCode::Overflow, "quantity")
+        );
+        assert!(mul(d("0.1234567890123456789012345678"), d("2.000"), "").is_ok());
+        assert!(mul(big, d("10"), "").is_ok());
+        assert!(mul(big, d("10.01"), "").is_err());
+        // Zero is exact whatever scale it comes back with.
+        assert!(mul(Decimal::ZERO, d("2.50"), "").is_ok());
+        assert!(mul(d("0.0000000000000000000000000000"), d("2.5"), "").is_ok());
     }
 
     #[test]

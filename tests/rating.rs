@@ -494,3 +494,31 @@ fn parsed_events_borrow_their_strings_from_the_input() {
         (ErrorCode::InvalidNumber, "[1].carrier")
     );
 }
+
+/// Amounts are rounded only where the rate card says: a product that would need more than 28
+/// significant digits (a quantity with 28 decimals at a price in cents) is an
+/// `OVERFLOW` error naming the field, not a silent rounding, and the engine goes on working.
+#[test]
+fn products_beyond_28_digits_are_an_error() {
+    let e = engine();
+    let err = e
+        .rate(
+            &ev(r#"{"service":"transcription","quantity":"0.1234567890123456789012345678"}"#),
+            &RateContext::default(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code, creditcast::ErrorCode::Overflow);
+    assert!(err.path.ends_with("quantity"), "{}", err.path);
+    assert!(
+        err.message.contains("28 significant digits"),
+        "{}",
+        err.message
+    );
+    let ok = e
+        .rate(
+            &ev(r#"{"service":"transcription","quantity":"0.12345678901234567890123456"}"#),
+            &RateContext::default(),
+        )
+        .unwrap();
+    assert!(!ok.total.0.is_zero());
+}

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::account::{AccountConfig, AutoRecharge, Cycle, LedgerMode, NegativeBalance};
 use crate::error::{Error, ErrorCode as C};
 use crate::input::non_null;
-use crate::money::{div, mul, Dec};
+use crate::money::{div, Dec};
 use crate::rating::RatingEngine;
 
 use super::stats::{run_all, Bands, MonthBand, RechargeBin};
@@ -316,7 +316,12 @@ pub fn recommend_auto_recharge(
                 }
                 let mut v = Vec::new();
                 for f in factors {
-                    let x = nice(mul(daily, Decimal::from(*f), "")?, scale);
+                    // `daily` is a quotient of up to 28 digits: the product may round, and
+                    // `nice` rounds it on purpose anyway.
+                    let x = daily
+                        .checked_mul(Decimal::from(*f))
+                        .ok_or_else(|| Error::overflow(""))?;
+                    let x = nice(x, scale);
                     if !v.contains(&x) {
                         v.push(x);
                     }
