@@ -13,7 +13,9 @@
 //! - `projection::path`: expected volumes and the rounding carried between steps (message and
 //!   increment counts are integers); the chart copies of the balance (`to_f64`, `Series`);
 //! - `projection::stats` and `advice`: the balance bands (chart copies, chosen by rank), times as
-//!   chart numbers, probabilities, shares and means of recharge counts.
+//!   chart numbers, probabilities, shares and means of recharge counts;
+//! - `columns::refusal_columns`: a refusal's event index and two name indices, as the JS numbers
+//!   its JSON would give (the amounts in it are decimal strings).
 //!
 //! Every amount the engine computes, sums, compares or reports — prices, charges, fees,
 //! balances, recharges, invoices, statements, `monthlySpend` — is a `Decimal`.
