@@ -8,16 +8,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulate, RatingEngine, CreditcastError } from '../pkg/node.js';
-import { encodeEvents, refusalsFrom } from '../pkg/columns.js';
+import { encodeEvents, withRefusals } from '../pkg/columns.js';
 import { __simulate, RatingEngine as RatingEngineJson } from '../pkg/creditcast_wasm.js';
 
-// The JSON path: the binding, which stringifies its input. Its refusals come back as lines, as on
-// the columnar path (js-tests/shared.test.mjs checks those against the native result).
-function simulateJson(scenario) {
-  const [result, lines, numbers, names] = __simulate(scenario);
-  result.refused = refusalsFrom(lines, numbers, names);
-  return result;
-}
+// The JSON path: the binding, which stringifies its input. Its refusals come back as columns, as
+// on the columnar path (js-tests/shared.test.mjs checks those against the native result).
+const simulateJson = (scenario) => withRefusals(__simulate(scenario));
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const engine = new RatingEngine();

@@ -4,7 +4,7 @@
 import {
   __project, __compare, __recommendAutoRecharge, __simulate, __simulateColumns,
 } from './creditcast_wasm.js';
-import { encodeScenario, refusalsFrom, tryEncode } from './columns.js';
+import { encodeScenario, tryEncode, withRefusals } from './columns.js';
 
 export { segmentMessage, RatingEngine } from './rating.js';
 
@@ -35,11 +35,6 @@ export function project(request) {
   return withTypedArrays(result);
 }
 
-/** The result the core sent as `[result, refusal lines, refusal numbers, names, …]`, refusals in place. */
-function withRefusals([result, lines, numbers, names]) {
-  result.refused = refusalsFrom(lines, numbers, names);
-  return result;
-}
 
 /** The same profile and seed under several account settings, side by side. */
 export function compare(request, variants) {

@@ -324,7 +324,7 @@ export function encodeScenario(scenario) {
  * event index, and service and reason as indices into `names` — rebuilt as the objects their
  * JSON gives, keys in the same order.
  */
-export function refusalsFrom(lines, numbers, names) {
+function refusalsFrom(lines, numbers, names) {
   if (lines === '') return [];
   const f = lines.split('\n');
   const out = new Array(numbers.length / 3);
@@ -335,4 +335,10 @@ export function refusalsFrom(lines, numbers, names) {
     out[i] = r;
   }
   return out;
+}
+
+/** A result the core sent as `[result, refusal lines, refusal numbers, names, …]`, refusals in place. */
+export function withRefusals([result, lines, numbers, names]) {
+  result.refused = refusalsFrom(lines, numbers, names);
+  return result;
 }
