@@ -8,7 +8,8 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const corpusFile = join(root, 'target', 'bench', 'events.json');
 
 // xorshift32: reproducible and fast; the corpus only needs variety, not statistical quality.
-function rng(seed) {
+// The columnar-path tests draw their varied events from it too.
+export function rng(seed) {
   let x = seed >>> 0 || 1;
   return () => {
     x ^= x << 13; x >>>= 0;

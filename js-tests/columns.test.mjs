@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { simulate, RatingEngine, CreditcastError } from '../pkg/node.js';
 import { encodeEvents, withRefusals } from '../pkg/columns.js';
 import { __simulate, RatingEngine as RatingEngineJson } from '../pkg/creditcast_wasm.js';
+// The same varied events on every run.
+import { rng } from '../bench/corpus.mjs';
 
 // The JSON path: the binding, which stringifies its input. Its refusals come back as columns, as
 // on the columnar path (js-tests/shared.test.mjs checks those against the native result).
@@ -68,16 +70,6 @@ function sameRateBatch(events, options, { viaColumns = true } = {}) {
   return a;
 }
 
-// xorshift32: the same varied events on every run.
-function rng(seed) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x / 4294967296;
-  };
-}
 const pieces = ['Hi', 'code 123456', 'Ça va?', '“quotes”', '"q"', 'back\\slash', 'line\nbreak', 'tab\t', '\u0001ctl', '€', '{[]}', '😀', '👨‍👩‍👧', '你好', 'é', ' ', 'x'.repeat(170)];
 const carriers = ['tmobile', 'att', 'verizon', 'uscellular'];
 
