@@ -22,7 +22,7 @@
 //! - **Events.** One aggregated usage event per step and service, with a part per direction,
 //!   carrier and segment class or call length (`{ type: "usage", service: "sms", at, parts:
 //!   [{ segments: 2, count: 173, carrier: "att" }, …] }`), applied to an
-//!   [`Account`](crate::account::Account) exactly as `simulate` applies it: charged as one debit,
+//!   [`Account`] exactly as `simulate` applies it: charged as one debit,
 //!   with the recharge it would have triggered part-way made first when the balance cannot
 //!   cover it. When every part is linear in its count, the step's charge is summed in integers
 //!   from per-unit charges the engine gave once per carrier-fee period — the same digits the
