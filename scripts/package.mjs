@@ -49,7 +49,6 @@ copyFileSync(join(root, 'js', 'rating.js'), join(pkg, 'rating.js'));
 copyFileSync(join(root, 'js', 'columns.js'), join(pkg, 'columns.js'));
 copyFileSync(join(root, 'js', 'errors.d.ts'), join(pkg, 'errors.d.ts'));
 
-copyFileSync(join(root, 'js', 'api.d.ts'), join(pkg, 'api.d.ts'));
 // The public declarations are hand-written (js/index.d.ts); the data types are the same text the
 // bindings embed (src/wasm_types.d.ts), so the two cannot drift apart.
 copyFileSync(join(root, 'js', 'index.d.ts'), join(pkg, 'index.d.ts'));
@@ -109,7 +108,7 @@ const manifest = {
     './package.json': './package.json',
   },
   files: [
-    'index.js', 'index.d.ts', 'types.d.ts', 'node.js', 'api.js', 'api.d.ts', 'rating.js', 'columns.js', 'errors.js', 'errors.d.ts',
+    'index.js', 'index.d.ts', 'types.d.ts', 'node.js', 'api.js', 'rating.js', 'columns.js', 'errors.js', 'errors.d.ts',
     'creditcast_wasm.js', 'creditcast_wasm.d.ts', 'creditcast_wasm_bg.wasm', 'creditcast_wasm_bg.wasm.d.ts',
     'rating/index.js', 'rating/index.d.ts', 'rating/node.js', 'rating/rating.js', 'rating/columns.js',
     'rating/creditcast_wasm.js', 'rating/creditcast_wasm_bg.wasm',
