@@ -65,7 +65,7 @@ use recharge::{day_index, CapCounts};
 use statement::MonthAcc;
 
 use crate::error::{Error, ErrorCode as C};
-use crate::money::{add, Dec, Rounding};
+use crate::money::{add, sub, Dec, Rounding};
 use crate::rating::{Counters, RatingEngine};
 use crate::time::{month_index, month_start, Instant};
 
@@ -281,6 +281,23 @@ impl Account {
     /// Deferred carrier fees charged but not yet posted.
     pub fn pending_fees(&self) -> Decimal {
         self.pending_total
+    }
+
+    /// How much a charge may be and still be taken, `balance − pending fees − floor`, while no
+    /// payment can come before a refusal: usage has a floor, and auto-recharge is not set, the
+    /// account is post-paid, or its payment method failed. A charge above it is refused, exactly
+    /// as [`Account::apply`] would refuse it. `None` otherwise (nothing is refused, or a
+    /// recharge may be tried first) and when the difference is not exact.
+    pub(crate) fn refusal_room(&self) -> Option<Decimal> {
+        let floor = self.s.floor?;
+        let pays = self.s.recharge.is_some()
+            && !self.s.postpaid
+            && self.config.payment_method != PaymentMethod::Failed;
+        if pays {
+            return None;
+        }
+        let room = sub(self.balance.0, self.pending_total, "").ok()?;
+        sub(room, floor, "").ok()
     }
 
     /// The account's clock: the last event or `advance_to` time.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::account::{
     Account, AccountConfig, Attempt, EntryKind, EventType, LedgerMode, Outcome, ScenarioEvent,
-    SimulationOptions,
+    SimulationOptions, MAX_AMOUNT,
 };
 use crate::error::{Error, ErrorCode as C};
 use crate::money::Dec;
@@ -447,6 +447,8 @@ struct Runner<'p, 'e, 'r> {
     /// Look for recharge attempts after every event (needed to draw a payment failure before
     /// each attempt, and to list attempts); otherwise once per step, which counts them exactly.
     per_event: bool,
+    /// [`Account::refusal_room`] as of (events applied, clock).
+    room: Option<((u64, Instant), Option<Decimal>)>,
 }
 
 struct Tracker {
@@ -469,6 +471,39 @@ impl Runner<'_, '_, '_> {
                 Some(s) => e.at(&format!("profile.services.{s}")),
                 None => e,
             })
+    }
+
+    /// True if the account would refuse a charge of `usage + fees` now, on a path that reports
+    /// only whether usage was refused (not path 0, nothing recorded): no payment can come
+    /// first ([`Account::refusal_room`]), the charge is not zero and is within the per-event
+    /// limit (an error otherwise). Such a path need not apply it: a refusal changes nothing
+    /// else it reports (balance, spend, recharges), and no payment can follow later either, as
+    /// a projection never fixes a payment method or turns auto-recharge on.
+    fn refused_for_sure(&mut self, (usage, fees, scale): Sums) -> bool {
+        if self.detail.is_some() || self.record.is_some() {
+            return false;
+        }
+        let Some(total) = usage
+            .checked_add(fees)
+            .filter(|t| *t > 0)
+            .and_then(|t| Decimal::try_new(t, scale).ok())
+        else {
+            return false;
+        };
+        if total.mantissa() > MAX_AMOUNT.mantissa() && total > MAX_AMOUNT {
+            return false;
+        }
+        // The room changes only when the account does: an event applied or its clock moved.
+        let key = (self.account.events_applied(), self.account.now());
+        let room = match self.room {
+            Some((k, room)) if k == key => room,
+            _ => {
+                let room = self.account.refusal_room();
+                self.room = Some((key, room));
+                room
+            }
+        };
+        room.is_some_and(|room| total > room)
     }
 
     /// Queue a failure for the next attempt with probability `p_fail` (at step `k`; none after
@@ -629,6 +664,7 @@ pub(crate) fn run_path(
         record,
         threshold: spec.threshold,
         per_event: spec.detail || plan.p_fail > 0.0,
+        room: None,
     };
     let mut usage = Stream::new(plan.seed, index, Purpose::Usage);
     let n = plan.services.len();
@@ -770,15 +806,25 @@ pub(crate) fn run_path(
 
             // The step's usage of the service: one event, priced here when every part is linear
             // (the same sums the engine makes, in integers), else rated by the engine.
-            let fast = match (tariffs.get_mut(si), ids.get(si)) {
-                (Some(tf), Some(id)) if r.record.is_none() => {
-                    price_fast(plan, s, tf, &evs, t).map(|(u, f, tot)| Rated {
-                        service: id.clone(),
-                        usage: Dec(u),
-                        carrier_fees: Dec(f),
-                        total: Dec(tot),
-                    })
+            let sums = match tariffs.get_mut(si) {
+                Some(tf) if r.record.is_none() => price_fast(plan, s, tf, &evs, t),
+                _ => None,
+            };
+            if let Some(sums) = sums {
+                if r.refused_for_sure(sums) {
+                    r.out.refused = true;
+                    #[cfg(test)]
+                    tests::SKIPPED.with(|n| n.set(n.get() + 1));
+                    continue;
                 }
+            }
+            let fast = match (sums, ids.get(si)) {
+                (Some(sums), Some(id)) => rated(sums).map(|(u, f, total)| Rated {
+                    service: id.clone(),
+                    usage: Dec(u),
+                    carrier_fees: Dec(f),
+                    total: Dec(total),
+                }),
                 _ => None,
             };
             match fast {
@@ -819,7 +865,7 @@ pub(crate) fn run_path(
     r.advance(steps, plan.end)?;
 
     let mut out = r.out;
-    out.refused = !r.account.refused().is_empty();
+    out.refused |= !r.account.refused().is_empty();
     for st in r.account.statements()? {
         if let Some(i) = plan.months.iter().position(|m| *m == st.month) {
             if let Some(x) = out.month_spend.get_mut(i) {
@@ -883,16 +929,30 @@ fn part_of<'p>(s: &'p ServicePlan, e: &Ev) -> UsagePart<'p> {
     }
 }
 
-/// Usage, fees and total of a step's parts from per-unit charges, exactly as
-/// [`RatingEngine::rate_parts`] adds them up (and normalises them); `None` when a part is not
-/// linear or a sum leaves the fast lane's range (the engine then rates the event).
+/// A step's usage and carrier fees as mantissas at one scale, `(usage, fees, scale)`.
+type Sums = (i64, i64, u32);
+
+/// Usage, fees and total as the engine gives them (normalised), from [`price_fast`]'s sums;
+/// `None` if the total leaves `i64`.
+fn rated((usage, fees, scale): Sums) -> Option<(Decimal, Decimal, Decimal)> {
+    Some((
+        normalized(usage, scale)?,
+        normalized(fees, scale)?,
+        normalized(usage.checked_add(fees)?, scale)?,
+    ))
+}
+
+/// Usage and fees of a step's parts from per-unit charges, exactly as
+/// [`RatingEngine::rate_parts`] adds them up ([`rated`] gives the normalised amounts); `None`
+/// when a part is not linear or a sum leaves the fast lane's range (the engine then rates the
+/// event).
 fn price_fast(
     plan: &Plan<'_>,
     s: &ServicePlan,
     tf: &mut Tariff,
     evs: &[Ev],
     t: Instant,
-) -> Option<(Decimal, Decimal, Decimal)> {
+) -> Option<Sums> {
     // Sums of mantissas at `scale`, the tariff's (which a newly computed charge may raise).
     let (mut usage, mut fees, mut scale) = (0i64, 0i64, tf.scale);
     for e in evs {
@@ -933,17 +993,17 @@ fn price_fast(
         usage = usage.checked_add(mul(u, n)?)?;
         fees = fees.checked_add(mul(f, n)?)?;
     }
-    let total = usage.checked_add(fees)?;
-    Some((
-        normalized(usage, scale)?,
-        normalized(fees, scale)?,
-        normalized(total, scale)?,
-    ))
+    Some((usage, fees, scale))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// Charges skipped as sure refusals on this thread (`skipping_sure_refusals_…`).
+        pub(super) static SKIPPED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
 
     /// The fast lane gives exactly what the engine gives for the same parts (value and
     /// representation), or steps aside: random parts of every service of a plan, on the default
@@ -1034,7 +1094,7 @@ mod tests {
                         tf.clear();
                         last_period = period;
                     }
-                    match price_fast(&plan, s, &mut tf, &evs, t) {
+                    match price_fast(&plan, s, &mut tf, &evs, t).and_then(rated) {
                         Some((u, f, total)) => {
                             fast_count += 1;
                             assert_eq!(
@@ -1082,6 +1142,88 @@ mod tests {
                 assert_eq!(mul(a, b), a.checked_mul(b), "{a} × {b}");
             }
         }
+    }
+
+    /// Paths that report only aggregates skip the charges the account would refuse
+    /// (`refused_for_sure`); path 0 applies every one. Run as either, every path reports the
+    /// same: daily balances, monthly spend, recharges, a failed payment, whether usage was
+    /// refused. Accounts that run dry after a failed payment, with and without a credit limit,
+    /// with deferred carrier fees, and with no auto-recharge at all.
+    #[test]
+    fn skipping_sure_refusals_changes_nothing_a_path_reports() {
+        use crate::ratecard::{FeeTiming, RateCard};
+        let mut deferred = RateCard::default_card();
+        deferred.carrier_fees.timing = FeeTiming::Deferred;
+        let accounts = [
+            serde_json::json!({ "openingBalance": "60", "plan": { "start": "2025-01-01" },
+                "autoRecharge": { "enabled": true, "threshold": "20", "amount": "40" } }),
+            serde_json::json!({ "openingBalance": "30", "plan": { "start": "2025-01-01" },
+                "negativeBalance": { "allowed": true, "limit": "25" },
+                "autoRecharge": { "enabled": true, "threshold": "0", "amount": "35" } }),
+            serde_json::json!({ "openingBalance": "90", "plan": { "start": "2025-01-01" } }),
+        ];
+        let (mut paths, mut refused, mut lanes) = (0, 0, 0);
+        for card in [RateCard::default_card(), deferred] {
+            let engine = RatingEngine::new(card).unwrap();
+            for (a, account) in accounts.iter().enumerate() {
+                for resolution in ["day", "hour"] {
+                    let req: super::super::ProjectionRequest = crate::input::from_json(
+                        &serde_json::json!({
+                            "account": account,
+                            "profile": { "services": {
+                                "sms": { "perDay": 900, "variation": 0.6,
+                                         "carrierMix": { "tmobile": 0.5, "att": 0.3, "verizon": 0.2 },
+                                         "segmentsMix": [{ "segments": 1, "share": 0.8 },
+                                                         { "segments": 2, "share": 0.2 }] },
+                                "mms": { "perDay": 20, "variation": 0.9 },
+                                "voiceLocal": { "perDay": 15, "variation": 0.9,
+                                                "durationSeconds": { "mean": 90 } },
+                                "lookup": { "perDay": 40, "variation": 0.9 }
+                            }, "paymentFailureProbability": 0.3 },
+                            "start": "2025-01-20", "days": 75, "resolution": resolution,
+                            "paths": 12, "seed": 9 + a as u64
+                        })
+                        .to_string(),
+                    )
+                    .unwrap();
+                    let plan = super::super::prepare(&engine, &req).unwrap();
+                    for i in 0..12 {
+                        let run = |detail| {
+                            let spec = PathSpec {
+                                config: &req.account,
+                                ledger: LedgerMode::None,
+                                detail,
+                                threshold: Decimal::ZERO,
+                            };
+                            run_path(&plan, &spec, i, None).unwrap()
+                        };
+                        SKIPPED.with(|n| n.set(0));
+                        let skipping = run(false);
+                        let skipped = SKIPPED.with(|n| n.get());
+                        let applying = run(true);
+                        assert_eq!(SKIPPED.with(|n| n.get()), skipped, "path 0 skips nothing");
+                        let reported = |o: &PathOut| {
+                            (
+                                o.daily.clone(),
+                                o.month_spend.clone(),
+                                o.month_recharges.clone(),
+                                o.recharges,
+                                o.recharge_failed,
+                                o.refused,
+                            )
+                        };
+                        assert_eq!(reported(&skipping), reported(&applying), "path {i}");
+                        lanes += usize::from(skipped > 0);
+                        refused += usize::from(applying.refused);
+                        paths += 1;
+                    }
+                }
+            }
+        }
+        // Most paths run dry, and on many of them refusals were skipped.
+        assert_eq!(paths, 2 * 3 * 2 * 12);
+        assert!(refused > paths / 2, "{refused} of {paths}");
+        assert!(lanes > paths / 3, "{lanes} of {paths}");
     }
 
     #[test]
