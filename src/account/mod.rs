@@ -182,6 +182,21 @@ pub struct Account {
     recharge_attempts: u64,
 }
 
+/// Limits on a usage charge (its total, usage plus carrier fees) as of now; see
+/// [`Account::usage_limits`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct UsageLimits {
+    /// Auto-recharge may try a payment: it is set, the account is prepaid and its payment
+    /// method has not failed.
+    pub pays: bool,
+    /// `balance − pending fees − floor`, if usage has a floor: a charge up to it is taken; one
+    /// above it is refused, after a payment attempt if `pays`, else at once.
+    pub floor_room: Option<Decimal>,
+    /// `balance − threshold` while `pays`: a charge below it leaves the balance above the
+    /// threshold, and no payment is tried.
+    pub threshold_room: Option<Decimal>,
+}
+
 impl Account {
     /// Open an account at `plan.start` with the default options (`ledger: "event"`). Config errors
     /// have paths relative to the config (`autoRecharge.target`).
@@ -283,21 +298,27 @@ impl Account {
         self.pending_total
     }
 
-    /// How much a charge may be and still be taken, `balance − pending fees − floor`, while no
-    /// payment can come before a refusal: usage has a floor, and auto-recharge is not set, the
-    /// account is post-paid, or its payment method failed. A charge above it is refused, exactly
-    /// as [`Account::apply`] would refuse it. `None` otherwise (nothing is refused, or a
-    /// recharge may be tried first) and when the difference is not exact.
-    pub(crate) fn refusal_room(&self) -> Option<Decimal> {
-        let floor = self.s.floor?;
+    /// What a usage charge may be, now, with nothing but the balance and the month's statement
+    /// changing (see [`UsageLimits`]); `None` when a difference is not exact.
+    pub(crate) fn usage_limits(&self) -> Option<UsageLimits> {
         let pays = self.s.recharge.is_some()
             && !self.s.postpaid
             && self.config.payment_method != PaymentMethod::Failed;
-        if pays {
-            return None;
-        }
-        let room = sub(self.balance.0, self.pending_total, "").ok()?;
-        sub(room, floor, "").ok()
+        let floor_room = match self.s.floor {
+            Some(floor) => {
+                Some(sub(sub(self.balance.0, self.pending_total, "").ok()?, floor, "").ok()?)
+            }
+            None => None,
+        };
+        let threshold_room = match self.s.recharge {
+            Some(rule) if pays => Some(sub(self.balance.0, rule.threshold, "").ok()?),
+            _ => None,
+        };
+        Some(UsageLimits {
+            pays,
+            floor_room,
+            threshold_room,
+        })
     }
 
     /// The account's clock: the last event or `advance_to` time.

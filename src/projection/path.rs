@@ -10,10 +10,10 @@ use std::sync::Arc;
 
 use crate::account::{
     Account, AccountConfig, Attempt, EntryKind, EventType, LedgerMode, Outcome, ScenarioEvent,
-    SimulationOptions, MAX_AMOUNT,
+    SimulationOptions, UsageLimits, MAX_AMOUNT,
 };
 use crate::error::{Error, ErrorCode as C};
-use crate::money::Dec;
+use crate::money::{sub, Dec};
 use crate::ratecard::{Direction, ServiceKind};
 use crate::rating::{Rated, RatingEngine, UsagePart, MAX_COUNT};
 use crate::time::{civil_from_days, format_month, month_index, push_instant, Instant, DAY};
@@ -447,8 +447,103 @@ struct Runner<'p, 'e, 'r> {
     /// Look for recharge attempts after every event (needed to draw a payment failure before
     /// each attempt, and to list attempts); otherwise once per step, which counts them exactly.
     per_event: bool,
-    /// [`Account::refusal_room`] as of (events applied, clock).
-    room: Option<((u64, Instant), Option<Decimal>)>,
+    /// [`Account::usage_limits`] as of (events applied, clock): they change only when the
+    /// account does.
+    limits: Option<((u64, Instant, u32), Option<IntLimits>)>,
+    /// Charges taken but not applied yet (`None` on path 0, when recording, and with deferred
+    /// fees: then every charge is applied as it comes).
+    held: Option<Held>,
+    /// The engine's service ids, per service of the plan.
+    ids: Vec<Arc<str>>,
+}
+
+/// On a path that reports only aggregates, the fast lane's charges that are taken with nothing
+/// else happening ([`UsageLimits::quiet`]) are held here and applied to the account later, as
+/// one charge per service, before anything else reaches it: a clock move with something due,
+/// another event, a charge that is not quiet, the end. The account then has the same balance
+/// and monthly statements (all held charges fall in the month they are applied in); only its
+/// event count differs, which such a path does not report.
+struct Held {
+    /// Per service: usage and fees as mantissas at a scale, if any charge is held.
+    sums: Vec<Option<Sums>>,
+    /// The sum of the held totals, as a mantissa at `scale`.
+    total: i64,
+    /// The finest tariff scale seen: totals and limits are compared at it.
+    scale: u32,
+    /// The time of the last held charge.
+    at: Instant,
+}
+
+/// [`UsageLimits`] as mantissas at a scale: a total `t` (at that scale) is taken if
+/// `t <= floor`, and tries no payment if `t < threshold`; one above `max` (the per-event limit,
+/// `None` when it leaves `i64` and so is above every total) is an error.
+#[derive(Clone, Copy)]
+struct IntLimits {
+    pays: bool,
+    floor: Option<i64>,
+    threshold: Option<i64>,
+    max: Option<i64>,
+}
+
+impl IntLimits {
+    /// `limits` at `scale`: the floor room rounded down, the threshold room rounded up (exact
+    /// for the integer totals compared with them); `None` if one does not fit `i64`.
+    fn at(limits: UsageLimits, scale: u32) -> Option<IntLimits> {
+        let factor = Decimal::from(*POW10.get(scale as usize)?);
+        let fixed = |d: Decimal, up: bool| -> Option<i64> {
+            let x = d.checked_mul(factor)?;
+            let x = if up { x.ceil() } else { x.floor() };
+            i64::try_from(x.normalize().mantissa()).ok()
+        };
+        Some(IntLimits {
+            pays: limits.pays,
+            floor: match limits.floor_room {
+                Some(r) => Some(fixed(r, false)?),
+                None => None,
+            },
+            threshold: match limits.threshold_room {
+                Some(r) => Some(fixed(r, true)?),
+                None => None,
+            },
+            max: fixed(MAX_AMOUNT, false),
+        })
+    }
+}
+
+impl Held {
+    /// Add a charge to service `si`'s sums (at the finer of the two scales); false if that
+    /// leaves `i64`, and nothing changes.
+    fn hold(&mut self, si: usize, (u, f, s): Sums) -> bool {
+        let Some(slot) = self.sums.get_mut(si) else {
+            return false;
+        };
+        let merged = match *slot {
+            None => Some((u, f, s)),
+            Some((hu, hf, hs)) => {
+                let scale = hs.max(s);
+                let up = |m: i64, from: u32| mul(m, *POW10.get((scale - from) as usize)?);
+                (|| {
+                    let u = up(hu, hs)?.checked_add(up(u, s)?)?;
+                    let f = up(hf, hs)?.checked_add(up(f, s)?)?;
+                    Some((u, f, scale))
+                })()
+            }
+        };
+        match merged.filter(|(u, f, _)| u.checked_add(*f).is_some()) {
+            Some(m) => {
+                *slot = Some(m);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// What [`Runner::triage`] decided for a fast-lane charge.
+enum Triage {
+    Refused,
+    Held,
+    Apply,
 }
 
 struct Tracker {
@@ -462,6 +557,7 @@ struct Tracker {
 
 impl Runner<'_, '_, '_> {
     fn emit(&mut self, ev: &ScenarioEvent<'_>) -> Result<(), Error> {
+        self.release()?;
         if let Some(r) = self.record.as_deref_mut() {
             r.push(ev.clone().into_owned());
         }
@@ -473,37 +569,127 @@ impl Runner<'_, '_, '_> {
             })
     }
 
-    /// True if the account would refuse a charge of `usage + fees` now, on a path that reports
-    /// only whether usage was refused (not path 0, nothing recorded): no payment can come
-    /// first ([`Account::refusal_room`]), the charge is not zero and is within the per-event
-    /// limit (an error otherwise). Such a path need not apply it: a refusal changes nothing
-    /// else it reports (balance, spend, recharges), and no payment can follow later either, as
-    /// a projection never fixes a payment method or turns auto-recharge on.
-    fn refused_for_sure(&mut self, (usage, fees, scale): Sums) -> bool {
-        if self.detail.is_some() || self.record.is_some() {
-            return false;
-        }
-        let Some(total) = usage
-            .checked_add(fees)
-            .filter(|t| *t > 0)
-            .and_then(|t| Decimal::try_new(t, scale).ok())
-        else {
-            return false;
-        };
-        if total.mantissa() > MAX_AMOUNT.mantissa() && total > MAX_AMOUNT {
-            return false;
-        }
-        // The room changes only when the account does: an event applied or its clock moved.
-        let key = (self.account.events_applied(), self.account.now());
-        let room = match self.room {
-            Some((k, room)) if k == key => room,
+    /// The account's [`UsageLimits`] now at `scale` (cached until the account changes).
+    fn limits(&mut self, scale: u32) -> Option<IntLimits> {
+        let key = (self.account.events_applied(), self.account.now(), scale);
+        match self.limits {
+            Some((k, limits)) if k == key => limits,
             _ => {
-                let room = self.account.refusal_room();
-                self.room = Some((key, room));
-                room
+                let limits = self
+                    .account
+                    .usage_limits()
+                    .and_then(|l| IntLimits::at(l, scale));
+                self.limits = Some((key, limits));
+                limits
             }
+        }
+    }
+
+    /// On a path that reports only aggregates (not path 0, nothing recorded), a fast-lane
+    /// charge of service `si` at `t` that need not reach the account now. `Refused`: the
+    /// account would refuse it for sure (no payment can come first, and it is above the floor
+    /// room; a refusal changes nothing else such a path reports, and no payment can follow
+    /// later either, as a projection never fixes a payment method or turns auto-recharge on).
+    /// `Held`: it is taken with nothing else happening, and is held (see [`Held`]). Otherwise
+    /// `Apply`, with whatever was held applied first, so that the charge can follow it.
+    fn triage(&mut self, si: usize, sums: Sums, t: Instant) -> Result<Triage, Error> {
+        if self.detail.is_some() || self.record.is_some() {
+            return Ok(Triage::Apply);
+        }
+        let (usage, fees, scale) = sums;
+        let Some(total) = usage.checked_add(fees).filter(|t| *t >= 0) else {
+            self.release()?;
+            return Ok(Triage::Apply);
         };
-        room.is_some_and(|room| total > room)
+        // Compare at the held charges' scale, made finer first if this charge needs it.
+        let at = match &mut self.held {
+            Some(h) if scale > h.scale => {
+                self.release()?;
+                if let Some(h) = &mut self.held {
+                    h.scale = scale;
+                }
+                scale
+            }
+            Some(h) => h.scale,
+            None => scale,
+        };
+        let total = POW10
+            .get((at - scale) as usize)
+            .and_then(|k| mul(total, *k));
+        let limits = self.limits(at);
+        let (Some(total), Some(limits)) = (total, limits) else {
+            self.release()?;
+            return Ok(Triage::Apply);
+        };
+        if limits.max.is_some_and(|max| total > max) {
+            // The account reports the error.
+            self.release()?;
+            return Ok(Triage::Apply);
+        }
+        let held = self.held.as_ref().map_or(0, |h| h.total);
+        let Some(sum) = held.checked_add(total) else {
+            self.release()?;
+            return Ok(Triage::Apply);
+        };
+        if total != 0 && !limits.pays && limits.floor.is_some_and(|f| sum > f) {
+            return Ok(Triage::Refused);
+        }
+        let quiet =
+            limits.floor.map_or(true, |f| sum <= f) && limits.threshold.map_or(true, |th| sum < th);
+        if let Some(h) = &mut self.held {
+            if quiet && h.hold(si, sums) {
+                h.total = sum;
+                h.at = t;
+                return Ok(Triage::Held);
+            }
+        }
+        self.release()?;
+        Ok(Triage::Apply)
+    }
+
+    /// Apply the held charges, one per service, at the time of the last of them.
+    fn release(&mut self) -> Result<(), Error> {
+        let Some(h) = &mut self.held else {
+            return Ok(());
+        };
+        if h.sums.iter().all(Option::is_none) {
+            return Ok(());
+        }
+        let at = h.at;
+        let plan = self.plan;
+        for (si, sums) in h.sums.iter_mut().enumerate() {
+            let Some(sums) = sums.take() else { continue };
+            let path = || match plan.services.get(si) {
+                Some(s) => format!("profile.services.{}", s.id),
+                None => String::new(),
+            };
+            let (Some((u, f, total)), Some(id)) = (rated(sums), self.ids.get(si)) else {
+                return Err(Error::overflow(path()));
+            };
+            let charge = Rated {
+                service: id.clone(),
+                usage: Dec(u),
+                carrier_fees: Dec(f),
+                total: Dec(total),
+            };
+            self.account
+                .apply_rated(plan.engine, at, &charge)
+                .map_err(|e| e.at(&path()))?;
+        }
+        h.total = 0;
+        Ok(())
+    }
+
+    /// The balance with the held charges taken.
+    fn balance(&self) -> Result<Decimal, Error> {
+        let b = self.account.balance();
+        match &self.held {
+            Some(h) if h.total != 0 => {
+                let held = Decimal::try_new(h.total, h.scale).map_err(|_| Error::overflow(""))?;
+                sub(b, held, "")
+            }
+            _ => Ok(b),
+        }
     }
 
     /// Queue a failure for the next attempt with probability `p_fail` (at step `k`; none after
@@ -575,6 +761,7 @@ impl Runner<'_, '_, '_> {
             // tracked). The end of the projection always moves it.
             return Ok(());
         }
+        self.release()?;
         let applied = self.account.advance_to_instant(t)?;
         let mut succeeded = false;
         for e in &applied.entries {
@@ -641,6 +828,23 @@ pub(crate) fn run_path(
         lowest_at: plan.start,
         first_below: None,
     });
+    // The engine's own service ids: the same `Arc` as in the charges it rates.
+    let ids: Vec<Arc<str>> = plan
+        .services
+        .iter()
+        .map(|s| {
+            plan.engine
+                .service_index(&s.id)
+                .map(|i| plan.engine.service_id(i))
+        })
+        .collect::<Result<_, _>>()?;
+    let held = (!spec.detail && record.is_none() && plan.engine.fee_deferral_hours().is_none())
+        .then(|| Held {
+            sums: vec![None; plan.services.len()],
+            total: 0,
+            scale: 0,
+            at: plan.start,
+        });
     let mut r = Runner {
         plan,
         account,
@@ -664,7 +868,9 @@ pub(crate) fn run_path(
         record,
         threshold: spec.threshold,
         per_event: spec.detail || plan.p_fail > 0.0,
-        room: None,
+        limits: None,
+        held,
+        ids,
     };
     let mut usage = Stream::new(plan.seed, index, Purpose::Usage);
     let n = plan.services.len();
@@ -693,16 +899,6 @@ pub(crate) fn run_path(
     let mut ev_parts: Vec<UsagePart<'_>> = Vec::new();
     let mut ev_step = None;
     let step = plan.step_seconds();
-    // The engine's own service ids: the same `Arc` as in the charges it rates.
-    let ids: Vec<Arc<str>> = plan
-        .services
-        .iter()
-        .map(|s| {
-            plan.engine
-                .service_index(&s.id)
-                .map(|i| plan.engine.service_id(i))
-        })
-        .collect::<Result<_, _>>()?;
     let mut tariffs: Vec<Tariff> = plan.services.iter().map(Tariff::new).collect();
     let fee_changes = plan.engine.fee_changes(plan.start - 1, plan.end);
     let mut next_change = 0usize;
@@ -811,14 +1007,22 @@ pub(crate) fn run_path(
                 _ => None,
             };
             if let Some(sums) = sums {
-                if r.refused_for_sure(sums) {
-                    r.out.refused = true;
-                    #[cfg(test)]
-                    tests::SKIPPED.with(|n| n.set(n.get() + 1));
-                    continue;
+                match r.triage(si, sums, t)? {
+                    Triage::Refused => {
+                        r.out.refused = true;
+                        #[cfg(test)]
+                        tests::SKIPPED.with(|n| n.set(n.get() + 1));
+                        continue;
+                    }
+                    Triage::Held => {
+                        #[cfg(test)]
+                        tests::HELD.with(|n| n.set(n.get() + 1));
+                        continue;
+                    }
+                    Triage::Apply => {}
                 }
             }
-            let fast = match (sums, ids.get(si)) {
+            let fast = match (sums, r.ids.get(si)) {
                 (Some(sums), Some(id)) => rated(sums).map(|(u, f, total)| Rated {
                     service: id.clone(),
                     usage: Dec(u),
@@ -859,7 +1063,8 @@ pub(crate) fn run_path(
             d.balance.push(to_f64(r.account.balance()));
         }
         if h + 1 == plan.per_day {
-            r.out.daily.push(to_f64(r.account.balance()));
+            let b = r.balance()?;
+            r.out.daily.push(to_f64(b));
         }
     }
     r.advance(steps, plan.end)?;
@@ -1001,8 +1206,10 @@ mod tests {
     use super::*;
 
     thread_local! {
-        /// Charges skipped as sure refusals on this thread (`skipping_sure_refusals_…`).
+        /// Charges skipped as sure refusals on this thread (`skipping_and_holding_…`).
         pub(super) static SKIPPED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+        /// Charges held on this thread.
+        pub(super) static HELD: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     }
 
     /// The fast lane gives exactly what the engine gives for the same parts (value and
@@ -1144,13 +1351,13 @@ mod tests {
         }
     }
 
-    /// Paths that report only aggregates skip the charges the account would refuse
-    /// (`refused_for_sure`); path 0 applies every one. Run as either, every path reports the
-    /// same: daily balances, monthly spend, recharges, a failed payment, whether usage was
-    /// refused. Accounts that run dry after a failed payment, with and without a credit limit,
+    /// Paths that report only aggregates skip the charges the account would refuse for sure
+    /// and hold the ones taken quietly (`Runner::triage`); path 0 applies every one as it
+    /// comes. Run as either, every path reports the same: daily balances, monthly spend,
+    /// recharges, a failed payment, whether usage was refused. Accounts that run dry after a failed payment, with and without a credit limit,
     /// with deferred carrier fees, and with no auto-recharge at all.
     #[test]
-    fn skipping_sure_refusals_changes_nothing_a_path_reports() {
+    fn skipping_and_holding_charges_changes_nothing_a_path_reports() {
         use crate::ratecard::{FeeTiming, RateCard};
         let mut deferred = RateCard::default_card();
         deferred.carrier_fees.timing = FeeTiming::Deferred;
@@ -1162,7 +1369,7 @@ mod tests {
                 "autoRecharge": { "enabled": true, "threshold": "0", "amount": "35" } }),
             serde_json::json!({ "openingBalance": "90", "plan": { "start": "2025-01-01" } }),
         ];
-        let (mut paths, mut refused, mut lanes) = (0, 0, 0);
+        let (mut paths, mut refused, mut lanes, mut held) = (0, 0, 0, 0);
         for card in [RateCard::default_card(), deferred] {
             let engine = RatingEngine::new(card).unwrap();
             for (a, account) in accounts.iter().enumerate() {
@@ -1198,10 +1405,13 @@ mod tests {
                             run_path(&plan, &spec, i, None).unwrap()
                         };
                         SKIPPED.with(|n| n.set(0));
+                        HELD.with(|n| n.set(0));
                         let skipping = run(false);
                         let skipped = SKIPPED.with(|n| n.get());
+                        held += HELD.with(|n| n.replace(0));
                         let applying = run(true);
                         assert_eq!(SKIPPED.with(|n| n.get()), skipped, "path 0 skips nothing");
+                        assert_eq!(HELD.with(|n| n.get()), 0, "path 0 holds nothing");
                         let reported = |o: &PathOut| {
                             (
                                 o.daily.clone(),
@@ -1224,6 +1434,7 @@ mod tests {
         assert_eq!(paths, 2 * 3 * 2 * 12);
         assert!(refused > paths / 2, "{refused} of {paths}");
         assert!(lanes > paths / 3, "{lanes} of {paths}");
+        assert!(held > 20_000, "{held} charges held");
     }
 
     #[test]
