@@ -1354,8 +1354,10 @@ mod tests {
     /// Paths that report only aggregates skip the charges the account would refuse for sure
     /// and hold the ones taken quietly (`Runner::triage`); path 0 applies every one as it
     /// comes. Run as either, every path reports the same: daily balances, monthly spend,
-    /// recharges, a failed payment, whether usage was refused. Accounts that run dry after a failed payment, with and without a credit limit,
-    /// with deferred carrier fees, and with no auto-recharge at all.
+    /// recharges, a failed payment, whether usage was refused. Accounts that run dry after a
+    /// failed payment, with and without a credit limit, with deferred carrier fees, with no
+    /// auto-recharge, with top-ups to a target under caps and a local month end, with no floor,
+    /// post-paid, and with a failed payment method.
     #[test]
     fn skipping_and_holding_charges_changes_nothing_a_path_reports() {
         use crate::ratecard::{FeeTiming, RateCard};
@@ -1368,6 +1370,20 @@ mod tests {
                 "negativeBalance": { "allowed": true, "limit": "25" },
                 "autoRecharge": { "enabled": true, "threshold": "0", "amount": "35" } }),
             serde_json::json!({ "openingBalance": "90", "plan": { "start": "2025-01-01" } }),
+            // Month ends at local midnight; top-ups to a target, at most one a day, three a month.
+            serde_json::json!({ "openingBalance": "45", "timeZone": "-05:00",
+                "plan": { "start": "2025-01-01", "cycle": "quarterly" },
+                "autoRecharge": { "enabled": true, "threshold": "15", "target": "70",
+                                  "maxPerDay": 1, "maxPerMonth": 3 } }),
+            // No floor: never refused, recharges still due at the threshold.
+            serde_json::json!({ "openingBalance": "40", "plan": { "start": "2025-01-01" },
+                "negativeBalance": { "allowed": true },
+                "autoRecharge": { "enabled": true, "threshold": "-30", "amount": "50" } }),
+            serde_json::json!({ "openingBalance": "0", "postpaid": true,
+                "plan": { "start": "2025-01-01" } }),
+            serde_json::json!({ "openingBalance": "80", "paymentMethod": "failed",
+                "plan": { "start": "2025-01-01" },
+                "autoRecharge": { "enabled": true, "threshold": "30", "amount": "40" } }),
         ];
         let (mut paths, mut refused, mut lanes, mut held) = (0, 0, 0, 0);
         for card in [RateCard::default_card(), deferred] {
@@ -1431,10 +1447,42 @@ mod tests {
             }
         }
         // Most paths run dry, and on many of them refusals were skipped.
-        assert_eq!(paths, 2 * 3 * 2 * 12);
+        assert_eq!(paths, 2 * accounts.len() * 2 * 12);
         assert!(refused > paths / 2, "{refused} of {paths}");
         assert!(lanes > paths / 3, "{lanes} of {paths}");
         assert!(held > 20_000, "{held} charges held");
+    }
+
+    /// Totals at a scale compare with the integer limits as the exact amounts compare with the
+    /// account's rooms, also when a room has more decimals than the scale (a balance left by a
+    /// finer charge) and when it is negative.
+    #[test]
+    fn integer_limits_compare_as_the_rooms_do() {
+        use std::str::FromStr;
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        for room in ["12.34567", "-0.00001", "0", "7", "0.99995", "-3.1415926"] {
+            for scale in [0u32, 2, 4] {
+                let limits = IntLimits::at(
+                    UsageLimits {
+                        pays: true,
+                        floor_room: Some(d(room)),
+                        threshold_room: Some(d(room)),
+                    },
+                    scale,
+                )
+                .unwrap();
+                let (floor, threshold) = (limits.floor.unwrap(), limits.threshold.unwrap());
+                let unit = POW10[scale as usize];
+                for t in -2_000_000i64..2_000_000 {
+                    if t % 997 != 0 && (t - floor).abs() > 3 && (t - threshold).abs() > 3 {
+                        continue;
+                    }
+                    let exact = Decimal::new(t, scale);
+                    assert_eq!(t <= floor, exact <= d(room), "{t}/{unit} ≤ {room}");
+                    assert_eq!(t < threshold, exact < d(room), "{t}/{unit} < {room}");
+                }
+            }
+        }
     }
 
     #[test]
