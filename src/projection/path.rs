@@ -160,15 +160,24 @@ impl<'e> Plan<'e> {
     }
 }
 
-/// Exact decimal to the nearest `f64` using only IEEE basic operations (correctly rounded on
-/// every target), so charts match natively and in WASM. This is the one place an amount becomes
-/// a float: a display copy of the exact balance for the chart arrays (`Series`, `Bands`), which
-/// nothing reads back into money. Every amount the projection reports is a `Decimal`.
+/// Exact decimal to an `f64` using only IEEE basic operations (the same bits on every target),
+/// so charts match natively and in WASM: the nearest `f64` when the mantissa is below 2^53 and
+/// the scale at most 22 (one correctly rounded division), else within a few units in the last
+/// place. Equal values give equal floats whatever their scale (trailing zeros are dropped first
+/// where they could matter), so a balance reads the same on every path. This is the one place
+/// an amount becomes a float: a display copy of the exact balance for the chart arrays
+/// (`Series`, `Bands`), which nothing reads back into money. Every amount the projection
+/// reports is a `Decimal`.
 pub(crate) fn to_f64(d: Decimal) -> f64 {
     const P: [f64; 23] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
         1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ];
+    let d = if d.scale() > 22 || d.mantissa().unsigned_abs() >= 1 << 53 {
+        d.normalize()
+    } else {
+        d
+    };
     let mut v = d.mantissa() as f64;
     let mut s = d.scale() as usize;
     while s > 22 {
@@ -1518,6 +1527,20 @@ mod tests {
         ] {
             let d = Decimal::from_str(s).unwrap();
             assert_eq!(to_f64(d), f64::from_str(s).unwrap(), "{s}");
+        }
+        // The same value at another scale (a balance after other charges) gives the same float,
+        // also with mantissas beyond 2^53 and scales beyond 22.
+        for (a, b) in [
+            ("12345678.123456789", "12345678.1234567890000"),
+            ("9007199254740993", "9007199254740993.000"),
+            (
+                "0.0000000000000000000000123",
+                "0.0000000000000000000000123000",
+            ),
+            ("-1.5", "-1.500000000000000000000000"),
+        ] {
+            let (a, b) = (Decimal::from_str(a).unwrap(), Decimal::from_str(b).unwrap());
+            assert_eq!(to_f64(a).to_bits(), to_f64(b).to_bits(), "{a} {b}");
         }
     }
 }
