@@ -899,7 +899,8 @@ pub(crate) fn run_path(
         .map(|s| s.bucket_shares.len())
         .max()
         .unwrap_or(1);
-    let mut parts = vec![0u64; max_parts];
+    // Per direction, the split of the step's volume over (carrier, segments class) buckets.
+    let mut parts = vec![0u64; 2 * max_parts];
     let mut order: Vec<u32> = Vec::with_capacity(max_parts);
     let mut noise = vec![1.0; n];
     let mut evs: Vec<Ev> = Vec::new();
@@ -966,7 +967,16 @@ pub(crate) fn run_path(
             } else {
                 (0, count)
             };
-            let nk = s.classes.len();
+            let nb = s.bucket_shares.len();
+            // Directions whose buckets were split this step.
+            let mut split_dirs = [false; 2];
+            // The step's usage and fees from the tariff's unit charges, summed as the buckets
+            // are split, while every bucket's charge is known and linear (then no parts are
+            // built); `None` once one is not.
+            let tariff = tariffs
+                .get(si)
+                .filter(|_| r.record.is_none() && s.voice.is_none());
+            let mut direct = tariff.map(|tf| (0i64, 0i64, tf.scale));
             for (dir, total) in [(0usize, n_out), (1, n_in)] {
                 if total == 0 {
                     continue;
@@ -987,32 +997,33 @@ pub(crate) fn run_path(
                     push_events(&mut evs, NO_SLOT, inbound, 0, 0, rem, secs(q + 1));
                     continue;
                 }
-                let nb = s.bucket_shares.len();
                 let (Some(bc), Some(out)) = (
                     c.bucket.get_mut(dir * nb..(dir + 1) * nb),
-                    parts.get_mut(..nb),
+                    parts.get_mut(dir * nb..(dir + 1) * nb),
                 ) else {
                     continue;
                 };
                 split(total, &s.bucket_shares, bc, out, &mut order);
-                for (b, cnt) in out.iter().enumerate() {
-                    if *cnt == 0 {
-                        continue;
-                    }
-                    let (ci, ki) = (b / nk, b % nk);
-                    let seg = s.classes.get(ki).copied().unwrap_or(1);
-                    let slot = (dir * nb + b) as u32;
-                    push_events(&mut evs, slot, inbound, ci as u16, seg, *cnt, 0);
+                if let Some(split_dir) = split_dirs.get_mut(dir) {
+                    *split_dir = true;
+                }
+                if let (Some((u, f, scale)), Some(tf)) = (direct, tariff) {
+                    direct = bucket_sums(tf, dir * nb, out)
+                        .and_then(|(du, df)| Some((u.checked_add(du)?, f.checked_add(df)?, scale)));
                 }
             }
-            if evs.is_empty() {
+            if direct.is_none() && s.voice.is_none() {
+                bucket_events(&mut evs, s, &parts, split_dirs);
+            }
+            if evs.is_empty() && direct.is_none() {
                 continue;
             }
 
             // The step's usage of the service: one event, priced here when every part is linear
             // (the same sums the engine makes, in integers), else rated by the engine.
-            let sums = match tariffs.get_mut(si) {
-                Some(tf) if r.record.is_none() => price_fast(plan, s, tf, &evs, t),
+            let sums = match (direct, tariffs.get_mut(si)) {
+                (Some(sums), _) => Some(sums),
+                (None, Some(tf)) if r.record.is_none() => price_fast(plan, s, tf, &evs, t),
                 _ => None,
             };
             if let Some(sums) = sums {
@@ -1046,6 +1057,9 @@ pub(crate) fn run_path(
                     .apply_rated(plan.engine, t, &rated)
                     .map_err(|e| e.at(&format!("profile.services.{}", s.id)))?,
                 None => {
+                    if direct.is_some() {
+                        bucket_events(&mut evs, s, &parts, split_dirs);
+                    }
                     ev_parts.clear();
                     ev_parts.extend(evs.iter().map(|e| part_of(s, e)));
                     if ev_step != Some(k) {
@@ -1099,6 +1113,46 @@ pub(crate) fn run_path(
         });
     }
     Ok(out)
+}
+
+/// Usage and fees of one direction's bucket counts (`out`, slots from `first`) from the unit
+/// charges the tariff holds, at its scale; `None` if a bucket with a count has none yet, is not
+/// linear, or a sum leaves `i64` (then the parts are built and priced one by one).
+#[inline]
+fn bucket_sums(tf: &Tariff, first: usize, out: &[u64]) -> Option<(i64, i64)> {
+    let (mut usage, mut fees) = (0i64, 0i64);
+    for (b, cnt) in out.iter().enumerate() {
+        if *cnt == 0 {
+            continue;
+        }
+        let (u, f) = tf.slots.get(first + b).copied().flatten()??;
+        let n = i64::try_from(*cnt).ok()?;
+        usage = usage.checked_add(mul(u, n)?)?;
+        fees = fees.checked_add(mul(f, n)?)?;
+    }
+    Some((usage, fees))
+}
+
+/// The parts of a messaging or metered service's step: one per (direction, carrier, segments
+/// class) bucket with a count, from the directions split this step (`parts` holds each
+/// direction's bucket counts).
+fn bucket_events(evs: &mut Vec<Ev>, s: &ServicePlan, parts: &[u64], split_dirs: [bool; 2]) {
+    evs.clear();
+    let (nb, nk) = (s.bucket_shares.len(), s.classes.len().max(1));
+    for (dir, split) in split_dirs.into_iter().enumerate() {
+        let Some(out) = parts.get(dir * nb..(dir + 1) * nb).filter(|_| split) else {
+            continue;
+        };
+        for (b, cnt) in out.iter().enumerate() {
+            if *cnt == 0 {
+                continue;
+            }
+            let (ci, ki) = (b / nk, b % nk);
+            let seg = s.classes.get(ki).copied().unwrap_or(1);
+            let slot = (dir * nb + b) as u32;
+            push_events(evs, slot, dir == 1, ci as u16, seg, *cnt, 0);
+        }
+    }
 }
 
 /// Push `count` events (several when it exceeds the per-event limit).
