@@ -1472,40 +1472,9 @@ mod tests {
                         .to_string(),
                     )
                     .unwrap();
-                    let plan = super::super::prepare(&engine, &req).unwrap();
-                    for i in 0..12 {
-                        let run = |detail| {
-                            let spec = PathSpec {
-                                config: &req.account,
-                                ledger: LedgerMode::None,
-                                detail,
-                                threshold: Decimal::ZERO,
-                            };
-                            run_path(&plan, &spec, i, None).unwrap()
-                        };
-                        SKIPPED.with(|n| n.set(0));
-                        HELD.with(|n| n.set(0));
-                        let skipping = run(false);
-                        let skipped = SKIPPED.with(|n| n.get());
-                        held += HELD.with(|n| n.replace(0));
-                        let applying = run(true);
-                        assert_eq!(SKIPPED.with(|n| n.get()), skipped, "path 0 skips nothing");
-                        assert_eq!(HELD.with(|n| n.get()), 0, "path 0 holds nothing");
-                        let reported = |o: &PathOut| {
-                            (
-                                o.daily.clone(),
-                                o.month_spend.clone(),
-                                o.month_recharges.clone(),
-                                o.recharges,
-                                o.recharge_failed,
-                                o.refused,
-                            )
-                        };
-                        assert_eq!(reported(&skipping), reported(&applying), "path {i}");
-                        lanes += usize::from(skipped > 0);
-                        refused += usize::from(applying.refused);
-                        paths += 1;
-                    }
+                    let (r, l, h) = both_ways(&engine, &req);
+                    (refused, lanes, held) = (refused + r, lanes + l, held + h);
+                    paths += req.paths as usize;
                 }
             }
         }
@@ -1514,6 +1483,131 @@ mod tests {
         assert!(refused > paths / 2, "{refused} of {paths}");
         assert!(lanes > paths / 3, "{lanes} of {paths}");
         assert!(held > 20_000, "{held} charges held");
+    }
+
+    /// Every path of `req` run as a path that skips and holds, and as path 0: what each reports
+    /// must be the same. Returns the paths refused, the paths that skipped a refusal, and the
+    /// charges held.
+    fn both_ways(
+        engine: &RatingEngine,
+        req: &super::super::ProjectionRequest,
+    ) -> (usize, usize, u64) {
+        let plan = super::super::prepare(engine, req).unwrap();
+        let (mut refused, mut lanes, mut held) = (0, 0, 0);
+        for i in 0..req.paths {
+            let run = |detail| {
+                let spec = PathSpec {
+                    config: &req.account,
+                    ledger: LedgerMode::None,
+                    detail,
+                    threshold: Decimal::ZERO,
+                };
+                run_path(&plan, &spec, i, None).unwrap()
+            };
+            SKIPPED.with(|n| n.set(0));
+            HELD.with(|n| n.set(0));
+            let skipping = run(false);
+            let skipped = SKIPPED.with(|n| n.get());
+            held += HELD.with(|n| n.replace(0));
+            let applying = run(true);
+            assert_eq!(SKIPPED.with(|n| n.get()), skipped, "path 0 skips nothing");
+            assert_eq!(HELD.with(|n| n.get()), 0, "path 0 holds nothing");
+            let reported = |o: &PathOut| {
+                (
+                    o.daily.clone(),
+                    o.month_spend.clone(),
+                    o.month_recharges.clone(),
+                    o.recharges,
+                    o.recharge_failed,
+                    o.refused,
+                )
+            };
+            assert_eq!(reported(&skipping), reported(&applying), "path {i}");
+            lanes += usize::from(skipped > 0);
+            refused += usize::from(applying.refused);
+        }
+        (refused, lanes, held)
+    }
+
+    /// The same over random accounts and traffic: balances, thresholds and amounts or targets
+    /// with odd decimals, caps, credit limits, time zones, failure odds, volumes and lengths.
+    #[test]
+    fn skipping_and_holding_random_accounts_changes_nothing_a_path_reports() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m.max(1)
+        };
+        let engine = RatingEngine::new(crate::ratecard::RateCard::default_card()).unwrap();
+        let (mut valid, mut held, mut lanes) = (0, 0, 0);
+        for _ in 0..40 {
+            let money = |v: u64| format!("{}.{:02}", v / 100, v % 100);
+            let threshold = next(5_000);
+            let mut recharge = serde_json::json!({
+                "enabled": next(5) != 0,
+                "threshold": money(threshold),
+                "maxPerDay": 1 + next(4),
+                "maxPerMonth": 2 + next(20)
+            });
+            if next(3) == 0 {
+                recharge["target"] = serde_json::json!(money(threshold + 1 + next(10_000)));
+            } else {
+                recharge["amount"] = serde_json::json!(money(1 + next(10_000)));
+            }
+            let cycle = ["monthly", "quarterly", "annual"]
+                .get(next(3) as usize)
+                .copied();
+            let mut account = serde_json::json!({
+                "openingBalance": money(next(12_000)),
+                "timeZone": format!("{}{:02}:{:02}", if next(2) == 0 { '+' } else { '-' }, next(12), 15 * next(4)),
+                "plan": { "start": "2025-01-01", "cycle": cycle },
+                "autoRecharge": recharge
+            });
+            if next(3) == 0 {
+                account["negativeBalance"] = match next(2) {
+                    0 => serde_json::json!({ "allowed": true }),
+                    _ => serde_json::json!({ "allowed": true, "limit": money(next(5_000)) }),
+                };
+            }
+            let tenths: Vec<f64> = (0..6).map(|_| next(9) as f64 / 10.0).collect();
+            let t = |i: usize| tenths.get(i).copied().unwrap_or(0.0);
+            let (sms, voice, lookups) = (50 + next(2_000), next(60), next(100));
+            let (mean, days, hourly, seed) =
+                (20 + next(300), 20 + next(100), next(4) == 0, next(1_000));
+            let request = serde_json::json!({
+                "account": account,
+                "profile": { "services": {
+                    "sms": { "perDay": sms, "variation": t(0),
+                             "carrierMix": { "tmobile": 0.5, "att": 0.3, "verizon": 0.2 },
+                             "inboundShare": t(1) / 2.0 },
+                    "voiceLocal": { "perDay": voice, "variation": t(2),
+                                    "durationSeconds": { "mean": mean } },
+                    "lookup": { "perDay": lookups, "variation": t(3) }
+                }, "paymentFailureProbability": t(4) / 2.0 },
+                "start": "2025-01-15", "days": days,
+                "resolution": if hourly { "hour" } else { "day" },
+                "paths": 4, "seed": seed
+            });
+            let Ok(req) =
+                crate::input::from_json::<super::super::ProjectionRequest>(&request.to_string())
+            else {
+                continue;
+            };
+            if super::super::prepare(&engine, &req).is_err() {
+                continue;
+            }
+            let (_, l, h) = both_ways(&engine, &req);
+            valid += 1;
+            lanes += l;
+            held += h;
+        }
+        assert!(valid >= 25, "{valid} valid requests");
+        assert!(
+            held > 1_000 && lanes > 0,
+            "{held} held, {lanes} paths skipped refusals"
+        );
     }
 
     /// Totals at a scale compare with the integer limits as the exact amounts compare with the
