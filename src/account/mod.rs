@@ -2,7 +2,7 @@
 //! purchases, auto-recharges and month-end settlements move, with every change in a ledger.
 //!
 //! [`Account`] is the stateful engine (apply events one by one, persist with `to_json`);
-//! [`simulate`] replays a whole [`Scenario`] through it and is exactly `Account::with_options` +
+//! [`simulate()`] replays a whole [`Scenario`] through it and is exactly `Account::with_options` +
 //! `apply` per event + `advance_to(until)`.
 //!
 //! How the rules are read where PRODUCT.md leaves room:

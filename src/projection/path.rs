@@ -467,7 +467,8 @@ struct Runner<'p, 'e, 'r> {
 }
 
 /// On a path that reports only aggregates, the fast lane's charges that are taken with nothing
-/// else happening ([`UsageLimits::quiet`]) are held here and applied to the account later, as
+/// else happening (within the floor room and above the recharge threshold; see
+/// [`Runner::triage`]) are held here and applied to the account later, as
 /// one charge per service, before anything else reaches it: a clock move with something due,
 /// another event, a charge that is not quiet, the end. The account then has the same balance
 /// and monthly statements (all held charges fall in the month they are applied in); only its

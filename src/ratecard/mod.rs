@@ -285,7 +285,7 @@ pub struct FeeEntry {
 }
 
 impl RateCard {
-    /// Parse a rate card from JSON text (shape errors only; see [`validate`] for the rules).
+    /// Parse a rate card from JSON text (shape errors only; see [`validate()`] for the rules).
     pub fn from_json(text: &str) -> Result<RateCard, Error> {
         crate::input::from_json(text)
     }
