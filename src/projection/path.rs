@@ -1269,6 +1269,16 @@ fn price_fast(
 mod tests {
     use super::*;
 
+    /// A seeded xorshift64 stream of numbers below a bound (0 for a bound of 0).
+    fn below(mut rng: u64) -> impl FnMut(u64) -> u64 {
+        move |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n.max(1)
+        }
+    }
+
     thread_local! {
         /// Charges skipped as sure refusals on this thread (`skipping_and_holding_…`).
         pub(super) static SKIPPED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
@@ -1308,13 +1318,7 @@ mod tests {
             .to_string(),
         )
         .unwrap();
-        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |n: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % n.max(1)
-        };
+        let mut next = below(0x9e37_79b9_7f4a_7c15);
         let (mut fast_count, mut engine_count) = (0, 0);
         for card in [RateCard::default_card(), per_second] {
             let engine = RatingEngine::new(card).unwrap();
@@ -1534,13 +1538,7 @@ mod tests {
     /// with odd decimals, caps, credit limits, time zones, failure odds, volumes and lengths.
     #[test]
     fn skipping_and_holding_random_accounts_changes_nothing_a_path_reports() {
-        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m.max(1)
-        };
+        let mut next = below(0x9e37_79b9_7f4a_7c15);
         let engine = RatingEngine::new(crate::ratecard::RateCard::default_card()).unwrap();
         let (mut valid, mut held, mut lanes) = (0, 0, 0);
         for _ in 0..40 {
