@@ -423,15 +423,9 @@ impl Account {
         basis: Decimal,
         event: Option<u64>,
     ) -> Result<bool, Error> {
-        let Some(rule) = self.s.recharge else {
+        let Some(rule) = self.paying_rule().filter(|r| basis <= r.threshold) else {
             return Ok(false);
         };
-        if self.s.postpaid
-            || self.config.payment_method == PaymentMethod::Failed
-            || basis > rule.threshold
-        {
-            return Ok(false);
-        }
         let day = day_index(at, self.s.offset);
         let month = self.current.month;
         if self.caps.blocked(&rule, day, month).is_some() {

@@ -59,7 +59,7 @@ pub use recharge::{Attempt, AutoRechargeStatus, Cap, NextTrigger, OffReason, Out
 pub use simulate::{simulate, simulate_columns, Scenario, SimulationOptions, SimulationResult};
 pub use statement::{Invoice, PostpaidMonth, Statement, POSTPAID_MIN_MONTHLY_SPEND};
 
-use config::{parse_until, validate_config, Settings};
+use config::{parse_until, validate_config, RechargeRule, Settings};
 use ledger::{iso, Ledger};
 use recharge::{day_index, CapCounts};
 use statement::MonthAcc;
@@ -184,7 +184,7 @@ pub struct Account {
 
 /// Limits on a usage charge (its total, usage plus carrier fees) as of now; see
 /// [`Account::usage_limits`].
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct UsageLimits {
     /// Auto-recharge may try a payment: it is set, the account is prepaid and its payment
     /// method has not failed.
@@ -298,24 +298,30 @@ impl Account {
         self.pending_total
     }
 
+    /// The auto-recharge rule while a payment could be tried: one is set, the account is
+    /// prepaid and its payment method has not failed (the day and month caps aside).
+    fn paying_rule(&self) -> Option<RechargeRule> {
+        self.s
+            .recharge
+            .filter(|_| !self.s.postpaid && self.config.payment_method != PaymentMethod::Failed)
+    }
+
     /// What a usage charge may be, now, with nothing but the balance and the month's statement
     /// changing (see [`UsageLimits`]); `None` when a difference is not exact.
     pub(crate) fn usage_limits(&self) -> Option<UsageLimits> {
-        let pays = self.s.recharge.is_some()
-            && !self.s.postpaid
-            && self.config.payment_method != PaymentMethod::Failed;
+        let rule = self.paying_rule();
         let floor_room = match self.s.floor {
             Some(floor) => {
                 Some(sub(sub(self.balance.0, self.pending_total, "").ok()?, floor, "").ok()?)
             }
             None => None,
         };
-        let threshold_room = match self.s.recharge {
-            Some(rule) if pays => Some(sub(self.balance.0, rule.threshold, "").ok()?),
-            _ => None,
+        let threshold_room = match rule {
+            Some(rule) => Some(sub(self.balance.0, rule.threshold, "").ok()?),
+            None => None,
         };
         Some(UsageLimits {
-            pays,
+            pays: rule.is_some(),
             floor_room,
             threshold_room,
         })
