@@ -35,7 +35,6 @@ export function project(request) {
   return withTypedArrays(result);
 }
 
-
 /** The same profile and seed under several account settings, side by side. */
 export function compare(request, variants) {
   const c = __compare(request, variants);

@@ -301,6 +301,7 @@ pub fn div(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn sums_are_exact_or_an_error() {
@@ -400,8 +401,6 @@ mod tests {
             );
         }
     }
-
-    use super::*;
 
     #[test]
     fn floats_exact_as_written_are_accepted() {

@@ -254,6 +254,7 @@ pub fn weekday(t: Instant, offset: i32) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn instants_print_as_with_format() {
@@ -281,8 +282,6 @@ mod tests {
         }
         assert_eq!(format_instant(MAX_INSTANT), "9999-12-31T23:59:59Z");
     }
-
-    use super::*;
 
     #[test]
     fn parses_the_forms_we_accept() {
