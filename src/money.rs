@@ -15,7 +15,11 @@
 //! - `projection::stats` and `advice`: the balance bands (chart copies, chosen by rank), times as
 //!   chart numbers, probabilities, shares and means of recharge counts;
 //! - `columns::refusal_columns`: a refusal's event index and two name indices, as the JS numbers
-//!   its JSON would give (the amounts in it are decimal strings).
+//!   its JSON would give (the amounts in it are decimal strings);
+//! - test modules: the same quantities, and the floats the conversions above are checked with.
+//!
+//! The projection's fast lanes (charges summed, held or compared with the account's limits) work
+//! on integer mantissas at a decimal scale, never on floats.
 //!
 //! Every amount the engine computes, sums, compares or reports — prices, charges, fees,
 //! balances, recharges, invoices, statements, `monthlySpend` — is a `Decimal`.
