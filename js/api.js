@@ -5,34 +5,17 @@ import {
   __project, __compare, __recommendAutoRecharge, __simulate, __simulateColumns,
 } from './creditcast_wasm.js';
 import { encodeScenario, tryEncode, withRefusals } from './columns.js';
+import { projectionResult, withTypedArrays } from './pool.js';
 
 export { segmentMessage, RatingEngine } from './rating.js';
-
-const typed = (a) => (a instanceof Float64Array ? a : Float64Array.from(a));
-
-function withTypedArrays(result) {
-  if (result.series) {
-    result.series.t = typed(result.series.t);
-    result.series.balance = typed(result.series.balance);
-  }
-  if (result.bands) {
-    for (const k of ['t', 'p10', 'p50', 'p90']) result.bands[k] = typed(result.bands[k]);
-  }
-  return result;
-}
+export { ProjectionPool } from './pool.js';
 
 /**
  * Project the balance over time from a usage profile. `series` and `bands` hold `Float64Array`s
  * ready for a chart; money elsewhere is decimal strings.
  */
 export function project(request) {
-  // The core sends the refusals and the series apart from the result's JSON (see src/wasm.rs).
-  const sent = __project(request);
-  const result = withRefusals(sent);
-  const [, , , , t, balance] = sent;
-  result.series.t = t;
-  result.series.balance = balance;
-  return withTypedArrays(result);
+  return projectionResult(__project(request));
 }
 
 /** The same profile and seed under several account settings, side by side. */

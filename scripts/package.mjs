@@ -14,7 +14,8 @@ const defined = (file) => [...readFileSync(join(root, 'js', file), 'utf8').match
   .map((m) => m[1]);
 // The hand-written wrappers: rating.js (both entries) and api.js (the whole package).
 const ratingWrapped = defined('rating.js');
-const wrapped = [...defined('api.js'), ...ratingWrapped];
+// ProjectionPool is defined in pool.js and re-exported by api.js.
+const wrapped = [...defined('api.js'), ...ratingWrapped, 'ProjectionPool'];
 const exported = (text) => [...text.matchAll(/^export (?:function|class) (\w+)/gm)]
   .map((m) => m[1])
   .filter((n) => !internal.has(n) && !n.startsWith('__') && !wrapped.includes(n));
@@ -47,6 +48,8 @@ copyFileSync(join(root, 'js', 'errors.js'), join(pkg, 'errors.js'));
 copyFileSync(join(root, 'js', 'api.js'), join(pkg, 'api.js'));
 copyFileSync(join(root, 'js', 'rating.js'), join(pkg, 'rating.js'));
 copyFileSync(join(root, 'js', 'columns.js'), join(pkg, 'columns.js'));
+copyFileSync(join(root, 'js', 'pool.js'), join(pkg, 'pool.js'));
+copyFileSync(join(root, 'js', 'projection-worker.js'), join(pkg, 'projection-worker.js'));
 copyFileSync(join(root, 'js', 'errors.d.ts'), join(pkg, 'errors.d.ts'));
 
 // The public declarations are hand-written (js/index.d.ts); the data types are the same text the
@@ -108,7 +111,7 @@ const manifest = {
     './package.json': './package.json',
   },
   files: [
-    'index.js', 'index.d.ts', 'types.d.ts', 'node.js', 'api.js', 'rating.js', 'columns.js', 'errors.js', 'errors.d.ts',
+    'index.js', 'index.d.ts', 'types.d.ts', 'node.js', 'api.js', 'rating.js', 'columns.js', 'pool.js', 'projection-worker.js', 'errors.js', 'errors.d.ts',
     'creditcast_wasm.js', 'creditcast_wasm.d.ts', 'creditcast_wasm_bg.wasm', 'creditcast_wasm_bg.wasm.d.ts',
     'rating/index.js', 'rating/index.d.ts', 'rating/node.js', 'rating/rating.js', 'rating/columns.js',
     'rating/creditcast_wasm.js', 'rating/creditcast_wasm_bg.wasm',

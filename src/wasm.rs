@@ -627,7 +627,12 @@ pub fn project(
     let text = stringify(&request).map_err(throw)?;
     let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
     let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
-    let mut r = projection::project(&engine, &req).map_err(throw)?;
+    projection_out(projection::project(&engine, &req).map_err(throw)?)
+}
+
+/// A projection's result as `__project` returns it.
+#[cfg(feature = "balance")]
+fn projection_out(mut r: projection::ProjectionResult) -> Result<JsValue, JsValue> {
     // The two big lists cross without JSON (the rest of the result does): the refusals as
     // `refusals_apart` sends them, the series as Float64Arrays copied out of WASM memory. Their
     // places in the JSON stay, empty.
@@ -638,6 +643,87 @@ pub fn project(
     out.push(&js_sys::Float64Array::from(&t[..]));
     out.push(&js_sys::Float64Array::from(&balance[..]));
     Ok(out.into())
+}
+
+/// The compiled WASM module, for `ProjectionPool`'s workers to instantiate.
+#[cfg(feature = "balance")]
+#[wasm_bindgen(js_name = "__module")]
+pub fn module() -> JsValue {
+    wasm_bindgen::module()
+}
+
+/// Paths `from..to` of a projection, run in a `ProjectionPool` worker: opaque bytes for
+/// `__ProjectionRun.finish`.
+#[cfg(feature = "balance")]
+#[wasm_bindgen(js_name = "__projectPaths")]
+pub fn project_paths(
+    #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
+    from: u32,
+    to: u32,
+) -> Result<Vec<u8>, JsValue> {
+    let text = stringify(&request).map_err(throw)?;
+    let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
+    let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
+    projection::project_paths(&engine, &req, from, to).map_err(throw)
+}
+
+/// A projection whose paths `0..local` run here (in the constructor) while `ProjectionPool`'s
+/// workers run the rest; `finish` merges their bytes into `__project`'s result, once.
+#[cfg(feature = "balance")]
+#[wasm_bindgen(js_name = "__ProjectionRun")]
+pub struct ProjectionRun {
+    engine: CoreEngine,
+    req: projection::ProjectionRequest,
+    local: Option<projection::LocalPaths>,
+}
+
+#[cfg(feature = "balance")]
+#[wasm_bindgen(js_class = "__ProjectionRun")]
+impl ProjectionRun {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
+        local: u32,
+    ) -> Result<ProjectionRun, JsValue> {
+        let text = stringify(&request).map_err(throw)?;
+        let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
+        let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
+        let local = projection::project_local(&engine, &req, local).map_err(throw)?;
+        Ok(ProjectionRun {
+            engine,
+            req,
+            local: Some(local),
+        })
+    }
+
+    /// The result, from the other paths' bytes (`__projectPaths`, in order).
+    #[wasm_bindgen(
+        unchecked_return_type = "[ProjectionResult, string, Float64Array, string[], Float64Array, Float64Array]"
+    )]
+    pub fn finish(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] parts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let bad = |path: String, m: &str| throw(Error::new(ErrorCode::InvalidInput, path, m));
+        if !Array::is_array(&parts) {
+            return Err(bad("parts".into(), "expected an array of Uint8Array"));
+        }
+        let mut bytes = Vec::new();
+        for (i, p) in Array::from(&parts).iter().enumerate() {
+            let b = p
+                .dyn_into::<js_sys::Uint8Array>()
+                .map_err(|_| bad(format!("parts[{i}]"), "expected a Uint8Array"))?;
+            bytes.push(b.to_vec());
+        }
+        let local = self
+            .local
+            .take()
+            .ok_or_else(|| bad(String::new(), "this projection run is already finished"))?;
+        let slices: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
+        projection_out(
+            projection::project_merge(&self.engine, &self.req, local, &slices).map_err(throw)?,
+        )
+    }
 }
 
 /// The same profile and seed under several account settings, side by side.

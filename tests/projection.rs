@@ -9,8 +9,9 @@ use serde_json::{json, Value};
 
 use creditcast::account::{simulate, EventType, ScenarioEvent};
 use creditcast::projection::{
-    compare, path_events, path_scenario, project, recommend_auto_recharge, ProjectionRequest,
-    ProjectionResult, RechargeGoal, Variant, MAX_LISTED_REFUSALS,
+    compare, path_events, path_scenario, project, project_local, project_merge, project_paths,
+    recommend_auto_recharge, ProjectionRequest, ProjectionResult, RechargeGoal, Variant,
+    MAX_LISTED_REFUSALS,
 };
 use creditcast::{ErrorCode, RateCard, RatingEngine};
 
@@ -575,6 +576,119 @@ fn payment_failures_stop_auto_recharge() {
     assert!(r.recharge_failure_probability > 0.2 && r.recharge_failure_probability < 1.0);
     let shares: f64 = r.recharges_per_month.iter().map(|b| b.share).sum();
     assert!((shares - 1.0).abs() < 1e-9);
+}
+
+/// `project` with paths `local..paths` run apart in the ranges that start at `cuts`.
+fn run_apart(v: &Value, local: u32, cuts: &[u32]) -> ProjectionResult {
+    let (e, r) = (engine(), req(v));
+    let mut ends = cuts.to_vec();
+    if local < r.paths {
+        ends.push(r.paths);
+    }
+    let mut from = local;
+    let parts: Vec<Vec<u8>> = ends
+        .iter()
+        .map(|to| {
+            let b = project_paths(&e, &r, from, *to).unwrap();
+            from = *to;
+            b
+        })
+        .collect();
+    let slices: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    let here = project_local(&e, &r, local).unwrap();
+    project_merge(&e, &r, here, &slices).unwrap()
+}
+
+#[test]
+fn paths_run_apart_give_the_same_result() {
+    // Payment failures and a low balance, so that paths differ in recharges, failures,
+    // refusals and spend; daily and hourly; deferred fees would not change the split.
+    let mut v = request(0.4, 75, "day", 37, 11);
+    v["profile"]["paymentFailureProbability"] = json!(0.03);
+    v["account"]["autoRecharge"]["amount"] = json!("60.5");
+    let whole = run(&v);
+    assert!(whole.interruption_probability > 0.0 && whole.interruption_probability < 1.0);
+    assert!(whole.recharges_per_month.len() > 2);
+    for (local, cuts) in [
+        (1, vec![]),
+        (10, vec![20]),
+        (3, vec![4, 5, 36]),
+        (36, vec![]),
+    ] {
+        assert_eq!(
+            run_apart(&v, local, &cuts),
+            whole,
+            "local {local}, cuts {cuts:?}"
+        );
+    }
+    let mut h = request(0.4, 20, "hour", 5, 3);
+    h["profile"]["paymentFailureProbability"] = json!(0.3);
+    assert_eq!(run_apart(&h, 2, &[3]), run(&h));
+    // Every path here: nothing to merge.
+    for paths in [1, 4] {
+        let all = request(0.4, 20, "day", paths, 3);
+        assert_eq!(run_apart(&all, paths, &[]), run(&all));
+    }
+}
+
+#[test]
+fn paths_run_apart_are_checked_before_they_are_merged() {
+    let v = request(0.4, 30, "day", 6, 11);
+    let (e, r) = (engine(), req(&v));
+    let part = |v: &Value, from, to| project_paths(&e, &req(v), from, to).unwrap();
+    let merge =
+        |parts: &[&[u8]], local| project_merge(&e, &r, project_local(&e, &r, local)?, parts);
+    let code_path = |parts: &[&[u8]], local| {
+        let x = merge(parts, local).unwrap_err();
+        (x.code, x.path)
+    };
+    let good = part(&v, 2, 6);
+    assert!(merge(&[&good], 2).is_ok());
+    let parts_err = |i: usize| (ErrorCode::InvalidInput, format!("parts[{i}]"));
+    // Another request's paths (another seed, another account), cut short, extended, damaged.
+    let mut other = v.clone();
+    other["seed"] = json!(12);
+    assert_eq!(code_path(&[&part(&other, 2, 6)], 2), parts_err(0));
+    other = v.clone();
+    other["account"]["openingBalance"] = json!("101");
+    assert_eq!(code_path(&[&part(&other, 2, 6)], 2), parts_err(0));
+    assert_eq!(code_path(&[&good[..good.len() - 1]], 2), parts_err(0));
+    assert_eq!(
+        code_path(&[&[good.clone(), vec![0]].concat()], 2),
+        parts_err(0)
+    );
+    assert_eq!(code_path(&[&good[..3]], 2), parts_err(0));
+    assert_eq!(code_path(&[&[]], 2), parts_err(0));
+    // A monthly spend's scale beyond 28 (the last four bytes are the last scale).
+    let mut bad = good.clone();
+    let n = bad.len();
+    bad[n - 4..].copy_from_slice(&29u32.to_le_bytes());
+    assert_eq!(code_path(&[&bad], 2), parts_err(0));
+    // Ranges that leave a gap, overlap, or stop short.
+    let parts_at = (ErrorCode::InvalidInput, "parts".to_string());
+    assert_eq!(code_path(&[&part(&v, 3, 6)], 2), parts_at);
+    assert_eq!(code_path(&[&part(&v, 2, 4), &part(&v, 3, 6)], 2), parts_at);
+    assert_eq!(code_path(&[&part(&v, 2, 4)], 2), parts_at);
+    assert_eq!(code_path(&[&good, &good], 2), parts_at);
+    assert_eq!(
+        code_path(&[&good], 0),
+        (ErrorCode::OutOfRange, "local".to_string())
+    );
+    assert_eq!(
+        code_path(&[], 7),
+        (ErrorCode::OutOfRange, "local".to_string())
+    );
+    // Local paths of another request.
+    let here = project_local(&e, &req(&other), 2).unwrap();
+    let x = project_merge(&e, &r, here, &[&good]).unwrap_err();
+    assert_eq!((x.code, x.path.as_str()), (ErrorCode::InvalidInput, ""));
+    // Path 0 runs with the result, and ranges stay within the paths.
+    for (from, to) in [(0, 3), (3, 3), (4, 2), (5, 7)] {
+        let x = project_paths(&e, &r, from, to).unwrap_err();
+        assert_eq!((x.code, x.path.as_str()), (ErrorCode::OutOfRange, "from"));
+    }
+    // After all that, the same engine still merges good parts.
+    assert_eq!(merge(&[&good], 2).unwrap(), project(&e, &r).unwrap());
 }
 
 #[test]

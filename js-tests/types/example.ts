@@ -5,6 +5,7 @@
 import {
   Account,
   CreditcastError,
+  ProjectionPool,
   RatingEngine,
   compare,
   defaultRateCard,
@@ -153,6 +154,11 @@ const comparison: Comparison = compare(request, [
   { label: 'recharge at 50', autoRecharge: { enabled: true, threshold: '50', amount: '200' } },
   { label: 'post-paid', postpaid: true },
 ]);
+// The same projection with its paths spread over worker threads.
+const pool: ProjectionPool = await ProjectionPool.create({ workers: 2 });
+const pooled: ProjectionResult = await pool.project(request);
+const pooledBand: Float64Array = pooled.bands.p50;
+pool.terminate();
 const recommendation: Recommendation = recommendAutoRecharge(request, { maxInterruptionProbability: 0.05 });
 const threshold: Decimal | undefined = recommendation.recommended?.threshold;
 
@@ -172,6 +178,10 @@ engine.rate({ text: 'hi' });
 segmentMessage('hi', { encoding: 'GSM7' });
 // @ts-expect-error: a part of aggregated usage has no service of its own
 account.apply({ at: '2025-01-02', type: 'usage', service: 'sms', parts: [{ service: 'mms', count: 1 }] });
+// @ts-expect-error: a pool's project returns a promise, not the result
+const notAwaited: ProjectionResult = pool.project(request);
+// @ts-expect-error: the worker count is a number
+ProjectionPool.create({ workers: 'all' });
 // @ts-expect-error: batch charges are 'full', 'totals' or 'none'
 engine.rateBatch([event], { charges: 'all' });
 // @ts-expect-error: no such account event type

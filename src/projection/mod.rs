@@ -351,6 +351,104 @@ pub fn project(engine: &RatingEngine, req: &ProjectionRequest) -> Result<Project
     run_projection(&plan, req, &req.account, req.options.ledger)
 }
 
+/// Identifies a request, so that paths run apart are merged only into the projection they belong
+/// to: FNV-1a over its JSON.
+fn request_key(req: &ProjectionRequest) -> Result<u64, Error> {
+    let text =
+        serde_json::to_string(req).map_err(|e| Error::new(C::InvalidInput, "", e.to_string()))?;
+    Ok(text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    }))
+}
+
+/// Paths `from..to` of `project(req)` (`1 ≤ from < to ≤ paths`), run apart from path 0: what
+/// another thread computes for [`project_with_parts`]. The bytes are opaque; they hold each
+/// path's daily balances, monthly spend (exact) and counts.
+pub fn project_paths(
+    engine: &RatingEngine,
+    req: &ProjectionRequest,
+    from: u32,
+    to: u32,
+) -> Result<Vec<u8>, Error> {
+    let plan = prepare(engine, req)?;
+    if from == 0 || from >= to || to > req.paths {
+        return Err(Error::new(
+            C::OutOfRange,
+            "from",
+            format!(
+                "paths {from}..{to} must be a range within 1..{} (path 0 runs with the result)",
+                req.paths
+            ),
+        ));
+    }
+    let config = &req.account;
+    let part = stats::run_range(
+        &plan,
+        config,
+        threshold_of(config),
+        (from, to),
+        LedgerMode::None,
+    )?;
+    Ok(part.to_bytes(request_key(req)?))
+}
+
+/// Paths `0..local` of a projection (path 0 in detail), run here while other threads run the
+/// rest with [`project_paths`]; [`project_merge`] completes it.
+pub struct LocalPaths {
+    part: stats::Partial,
+    key: u64,
+}
+
+/// Run paths `0..local` (`1 ≤ local ≤ paths`) of `project(req)`.
+pub fn project_local(
+    engine: &RatingEngine,
+    req: &ProjectionRequest,
+    local: u32,
+) -> Result<LocalPaths, Error> {
+    let plan = prepare(engine, req)?;
+    if local == 0 || local > req.paths {
+        return Err(Error::new(
+            C::OutOfRange,
+            "local",
+            format!("local must be 1 to paths ({})", req.paths),
+        ));
+    }
+    let config = &req.account;
+    let threshold = threshold_of(config);
+    Ok(LocalPaths {
+        part: stats::run_range(&plan, config, threshold, (0, local), req.options.ledger)?,
+        key: request_key(req)?,
+    })
+}
+
+/// The same result as [`project`]: paths `0..local` from [`project_local`], the others as
+/// [`project_paths`] bytes of the same request, in order, covering `local..paths` once.
+pub fn project_merge(
+    engine: &RatingEngine,
+    req: &ProjectionRequest,
+    local: LocalPaths,
+    parts: &[&[u8]],
+) -> Result<ProjectionResult, Error> {
+    let plan = prepare(engine, req)?;
+    let key = request_key(req)?;
+    if key != local.key {
+        return Err(Error::new(
+            C::InvalidInput,
+            "",
+            "the local paths are of another projection request",
+        ));
+    }
+    let mut all = Vec::with_capacity(parts.len() + 1);
+    all.push(local.part);
+    for (i, b) in parts.iter().enumerate() {
+        let part = stats::Partial::from_bytes(b, key, plan.days, plan.months.len())
+            .map_err(|e| e.at(&format!("parts[{i}]")))?;
+        all.push(part);
+    }
+    let agg = stats::reduce(&plan, req.paths, all)?;
+    result_of(&plan, req, threshold_of(&req.account), agg)
+}
+
 pub(crate) fn run_projection(
     plan: &Plan<'_>,
     req: &ProjectionRequest,
@@ -359,6 +457,16 @@ pub(crate) fn run_projection(
 ) -> Result<ProjectionResult, Error> {
     let threshold = threshold_of(config);
     let agg = stats::run_all(plan, config, threshold, req.paths, ledger)?;
+    result_of(plan, req, threshold, agg)
+}
+
+/// The result from what the paths gave.
+fn result_of(
+    plan: &Plan<'_>,
+    req: &ProjectionRequest,
+    threshold: Decimal,
+    agg: stats::Aggregate,
+) -> Result<ProjectionResult, Error> {
     let d = agg.detail;
     let account = d.account;
     let statements = account.statements()?;

@@ -64,6 +64,194 @@ pub fn rank(n: usize, p: usize) -> usize {
     (p * n).div_ceil(100).max(1) - 1
 }
 
+/// What paths `from..to` give, before they are reduced with the others (see [`reduce`]).
+pub(crate) struct Partial {
+    pub from: u32,
+    pub to: u32,
+    /// Path-major: the balance at the end of day `d` of path `p` is at `(p − from) × days + d`.
+    pub daily: Vec<f64>,
+    /// Path-major, like `daily`, by month of `Plan::months`.
+    pub spend: Vec<Decimal>,
+    /// Path-months per number of successful recharges in the month.
+    pub hist: BTreeMap<u32, u64>,
+    pub interrupted: u32,
+    pub failed: u32,
+    pub total_recharges: u64,
+    /// Path 0's details and recharges, if the range holds path 0.
+    pub detail: Option<(Detail, u32)>,
+}
+
+/// Leads the bytes of a [`Partial`]: format and version.
+const MAGIC: &[u8; 4] = b"ccp1";
+
+impl Partial {
+    /// The figures of a range without path 0, as bytes for another thread: `key` (which request
+    /// they belong to), the range, the counts, then per path its daily balances (`f64`) and its
+    /// monthly spend (mantissa and scale). Little-endian.
+    pub fn to_bytes(&self, key: u64) -> Vec<u8> {
+        let mut b = Vec::with_capacity(48 + self.daily.len() * 8 + self.spend.len() * 20);
+        b.extend_from_slice(MAGIC);
+        b.extend_from_slice(&key.to_le_bytes());
+        for v in [self.from, self.to, self.interrupted, self.failed] {
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+        b.extend_from_slice(&self.total_recharges.to_le_bytes());
+        b.extend_from_slice(&(self.hist.len() as u32).to_le_bytes());
+        for (k, c) in &self.hist {
+            b.extend_from_slice(&k.to_le_bytes());
+            b.extend_from_slice(&c.to_le_bytes());
+        }
+        for v in &self.daily {
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in &self.spend {
+            b.extend_from_slice(&v.mantissa().to_le_bytes());
+            b.extend_from_slice(&v.scale().to_le_bytes());
+        }
+        b
+    }
+
+    /// Bytes from [`Partial::to_bytes`] for the request `key` and a plan of `days` days and
+    /// `months` months; an error if they are not exactly that.
+    pub fn from_bytes(b: &[u8], key: u64, days: usize, months: usize) -> Result<Partial, Error> {
+        let bad = |m: &str| Error::new(crate::error::ErrorCode::InvalidInput, "", m);
+        let mut r = Reader(b);
+        if r.take::<4>() != Some(*MAGIC) {
+            return Err(bad("not the paths of a projection"));
+        }
+        if r.take().map(u64::from_le_bytes) != Some(key) {
+            return Err(bad("paths of another projection request"));
+        }
+        let mut u32s = [0u32; 4];
+        for v in &mut u32s {
+            *v = r
+                .take()
+                .map(u32::from_le_bytes)
+                .ok_or_else(|| bad("truncated"))?;
+        }
+        let [from, to, interrupted, failed] = u32s;
+        let total_recharges = r
+            .take()
+            .map(u64::from_le_bytes)
+            .ok_or_else(|| bad("truncated"))?;
+        let mut hist = BTreeMap::new();
+        let bins = r
+            .take()
+            .map(u32::from_le_bytes)
+            .ok_or_else(|| bad("truncated"))?;
+        for _ in 0..bins {
+            let k = r
+                .take()
+                .map(u32::from_le_bytes)
+                .ok_or_else(|| bad("truncated"))?;
+            let c = r
+                .take()
+                .map(u64::from_le_bytes)
+                .ok_or_else(|| bad("truncated"))?;
+            hist.insert(k, c);
+        }
+        let n = to.checked_sub(from).ok_or_else(|| bad("an empty range"))? as usize;
+        let count = |per: usize| n.checked_mul(per).ok_or_else(|| bad("too many values"));
+        let (nd, ns) = (count(days)?, count(months)?);
+        if r.0.len() != nd * 8 + ns * 20 {
+            return Err(bad("wrong number of values"));
+        }
+        let mut daily = Vec::with_capacity(nd);
+        for _ in 0..nd {
+            daily.push(
+                r.take()
+                    .map(f64::from_le_bytes)
+                    .ok_or_else(|| bad("truncated"))?,
+            );
+        }
+        let mut spend = Vec::with_capacity(ns);
+        for _ in 0..ns {
+            let m = r
+                .take()
+                .map(i128::from_le_bytes)
+                .ok_or_else(|| bad("truncated"))?;
+            let s = r
+                .take()
+                .map(u32::from_le_bytes)
+                .ok_or_else(|| bad("truncated"))?;
+            spend.push(
+                Decimal::try_from_i128_with_scale(m, s).map_err(|_| bad("an invalid amount"))?,
+            );
+        }
+        Ok(Partial {
+            from,
+            to,
+            daily,
+            spend,
+            hist,
+            interrupted,
+            failed,
+            total_recharges,
+            detail: None,
+        })
+    }
+}
+
+/// Reads fixed-size fields off the front of a byte slice.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*head)
+    }
+}
+
+/// Run paths `from..to`: path 0 (if in the range) with details and the ledger `ledger0`, the
+/// others with no ledger. Each path depends only on the plan and its index, so ranges run
+/// apart (in other threads) give the same figures as one run.
+pub(crate) fn run_range(
+    plan: &Plan<'_>,
+    config: &AccountConfig,
+    threshold: Decimal,
+    (from, to): (u32, u32),
+    ledger0: LedgerMode,
+) -> Result<Partial, Error> {
+    let n = to.saturating_sub(from) as usize;
+    let mut part = Partial {
+        from,
+        to: from + n as u32,
+        daily: Vec::with_capacity(n * plan.days),
+        spend: Vec::with_capacity(n * plan.months.len()),
+        hist: BTreeMap::new(),
+        interrupted: 0,
+        failed: 0,
+        total_recharges: 0,
+        detail: None,
+    };
+    for p in from..part.to {
+        let spec = PathSpec {
+            config,
+            ledger: if p == 0 { ledger0 } else { LedgerMode::None },
+            detail: p == 0,
+            threshold,
+        };
+        let out = run_path(plan, &spec, p, None)?;
+        // Exactly `days` and `months` values per path.
+        let (days, months) = (plan.days, plan.months.len());
+        part.daily
+            .extend((0..days).map(|d| out.daily.get(d).copied().unwrap_or(0.0)));
+        part.spend
+            .extend((0..months).map(|m| out.month_spend.get(m).copied().unwrap_or_default()));
+        for c in &out.month_recharges {
+            *part.hist.entry(*c).or_insert(0) += 1;
+        }
+        part.interrupted += u32::from(out.refused);
+        part.failed += u32::from(out.recharge_failed);
+        part.total_recharges += u64::from(out.recharges);
+        if let Some(d) = out.detail {
+            part.detail = Some((d, out.recharges));
+        }
+    }
+    Ok(part)
+}
+
 /// Run paths `0..paths`: path 0 with details and the ledger `ledger0`, the others with no ledger.
 pub(crate) fn run_all(
     plan: &Plan<'_>,
@@ -72,9 +260,23 @@ pub(crate) fn run_all(
     paths: u32,
     ledger0: LedgerMode,
 ) -> Result<Aggregate, Error> {
+    let part = run_range(plan, config, threshold, (0, paths.max(1)), ledger0)?;
+    reduce(plan, paths.max(1), vec![part])
+}
+
+/// Percentile bands and the other figures over paths `0..paths`, from ranges that cover them
+/// once each, in order, the first holding path 0 with its details.
+pub(crate) fn reduce(plan: &Plan<'_>, paths: u32, parts: Vec<Partial>) -> Result<Aggregate, Error> {
     let np = paths.max(1) as usize;
     let days = plan.days;
     let months = plan.months.len();
+    let bad = |m: String| {
+        Err(Error::new(
+            crate::error::ErrorCode::InvalidInput,
+            "parts",
+            m,
+        ))
+    };
     // Day-major, so that each day's values are contiguous for selection.
     let mut daily = vec![0.0f64; days * np];
     let mut spend = vec![Decimal::ZERO; months * np];
@@ -83,42 +285,54 @@ pub(crate) fn run_all(
     let mut failed = 0u32;
     let mut total_recharges = 0u64;
     let mut detail = None;
-    let mut path0_recharges = 0;
-    for p in 0..np {
-        let spec = PathSpec {
-            config,
-            ledger: if p == 0 { ledger0 } else { LedgerMode::None },
-            detail: p == 0,
-            threshold,
-        };
-        let out = run_path(plan, &spec, p as u32, None)?;
-        for (d, v) in out.daily.iter().enumerate() {
-            if let Some(x) = daily.get_mut(d * np + p) {
-                *x = *v;
+    let mut next = 0u32;
+    for part in parts {
+        if part.from != next || part.to <= part.from || part.to as usize > np {
+            return bad(format!(
+                "paths {}..{} do not continue paths 0..{next} of {np}",
+                part.from, part.to
+            ));
+        }
+        let n = (part.to - part.from) as usize;
+        if part.daily.len() != n * days || part.spend.len() != n * months {
+            return bad(format!(
+                "paths {}..{}: wrong number of values",
+                part.from, part.to
+            ));
+        }
+        for (i, row) in part.daily.chunks(days.max(1)).enumerate() {
+            let p = part.from as usize + i;
+            for (d, v) in row.iter().enumerate() {
+                if let Some(x) = daily.get_mut(d * np + p) {
+                    *x = *v;
+                }
             }
         }
-        for (m, v) in out.month_spend.iter().enumerate() {
-            if let Some(x) = spend.get_mut(m * np + p) {
-                *x = *v;
+        for (i, row) in part.spend.chunks(months.max(1)).enumerate() {
+            let p = part.from as usize + i;
+            for (m, v) in row.iter().enumerate() {
+                if let Some(x) = spend.get_mut(m * np + p) {
+                    *x = *v;
+                }
             }
         }
-        for c in &out.month_recharges {
-            *hist.entry(*c).or_insert(0) += 1;
+        for (k, c) in part.hist {
+            let e = hist.entry(k).or_insert(0);
+            *e = e.saturating_add(c);
         }
-        interrupted += u32::from(out.refused);
-        failed += u32::from(out.recharge_failed);
-        total_recharges += u64::from(out.recharges);
-        if p == 0 {
-            path0_recharges = out.recharges;
-            detail = out.detail;
+        interrupted = interrupted.saturating_add(part.interrupted);
+        failed = failed.saturating_add(part.failed);
+        total_recharges = total_recharges.saturating_add(part.total_recharges);
+        if part.from == 0 {
+            detail = part.detail;
         }
+        next = part.to;
     }
-    let Some(detail) = detail else {
-        return Err(Error::new(
-            crate::error::ErrorCode::InvalidInput,
-            "paths",
-            "no path was run",
-        ));
+    if next as usize != np {
+        return bad(format!("paths {next}..{np} are missing"));
+    }
+    let Some((detail, path0_recharges)) = detail else {
+        return bad("path 0 was not run with its details".to_string());
     };
 
     let (r10, r50, r90) = (rank(np, 10), rank(np, 50), rank(np, 90));

@@ -1,0 +1,191 @@
+// ProjectionPool: `project` with the paths spread over worker threads (Web Workers in browsers,
+// worker_threads in Node). Every path depends only on the request and its index, so the result
+// is exactly `project(request)`'s; the calling thread runs path 0 (in detail) and a share of the
+// others while the workers run the rest, then merges the figures.
+import { __module, __project, __ProjectionRun } from './creditcast_wasm.js';
+import { CreditcastError } from './errors.js';
+import { withRefusals } from './columns.js';
+
+const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+const MAX_WORKERS = 16;
+
+const typed = (a) => (a instanceof Float64Array ? a : Float64Array.from(a));
+
+/** `__project`'s (or `__ProjectionRun.finish`'s) answer as `project` returns it. */
+export function projectionResult(sent) {
+  // The core sends the refusals and the series apart from the result's JSON (see src/wasm.rs).
+  const result = withRefusals(sent);
+  const [, , , , t, balance] = sent;
+  result.series.t = t;
+  result.series.balance = balance;
+  return withTypedArrays(result);
+}
+
+/** `series` and `bands` as `Float64Array`s. */
+export function withTypedArrays(result) {
+  if (result.series) {
+    result.series.t = typed(result.series.t);
+    result.series.balance = typed(result.series.balance);
+  }
+  if (result.bands) {
+    for (const k of ['t', 'p10', 'p50', 'p90']) result.bands[k] = typed(result.bands[k]);
+  }
+  return result;
+}
+
+async function cores() {
+  if (typeof navigator === 'object' && navigator.hardwareConcurrency > 0) return navigator.hardwareConcurrency;
+  if (isNode) {
+    const os = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:os');
+    return os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return 2;
+}
+
+/** One worker, the same interface in browsers and Node. */
+async function spawn(module) {
+  const url = new URL('./projection-worker.js', import.meta.url);
+  let w;
+  const handlers = { message: () => {}, error: () => {} };
+  if (isNode) {
+    const { Worker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
+    w = new Worker(url);
+    w.on('message', (m) => handlers.message(m));
+    w.on('error', (e) => handlers.error(e));
+    w.on('exit', () => handlers.error(new Error('the projection worker exited')));
+  } else {
+    w = new Worker(url, { type: 'module', name: 'creditcast-projection' });
+    w.onmessage = (e) => handlers.message(e.data);
+    w.onerror = (e) => { e.preventDefault?.(); handlers.error(new Error(e.message || 'the projection worker could not run')); };
+  }
+  const worker = {
+    jobs: new Map(),
+    post: (m) => w.postMessage(m),
+    terminate: () => w.terminate(),
+    // An idle worker does not keep Node running; one with jobs does, until they are answered.
+    busy: (on) => { if (isNode) (on ? w.ref() : w.unref()); },
+    dead: null,
+  };
+  await new Promise((ready, failed) => {
+    handlers.message = (m) => (m?.ready ? ready() : failed(new Error('the projection worker did not start')));
+    handlers.error = failed;
+    w.postMessage({ module });
+  });
+  handlers.message = (m) => {
+    const job = worker.jobs.get(m?.id);
+    if (!job) return;
+    worker.jobs.delete(m.id);
+    if (worker.jobs.size === 0) worker.busy(false);
+    if (m.error) job.reject(new CreditcastError(m.error.code, m.error.path, m.error.message, m.error.problems));
+    else if (m.failure !== undefined) job.reject(new Error(`a projection worker failed: ${m.failure}`));
+    else job.resolve(m.bytes);
+  };
+  handlers.error = (e) => {
+    worker.dead = e;
+    for (const job of worker.jobs.values()) job.reject(e);
+    worker.jobs.clear();
+  };
+  worker.busy(false);
+  return worker;
+}
+
+let nextJob = 1;
+
+function runOn(worker, request, from, to) {
+  return new Promise((resolve, reject) => {
+    if (worker.dead) { reject(worker.dead); return; }
+    const id = nextJob++;
+    worker.jobs.set(id, { resolve, reject });
+    worker.busy(true);
+    worker.post({ id, request, from, to });
+  });
+}
+
+/**
+ * `project` over worker threads: the same result, sooner when there are many paths. Create it
+ * once (starting workers takes a few milliseconds each) and reuse it; `terminate()` stops them.
+ */
+export class ProjectionPool {
+  #workers;
+
+  constructor(workers) {
+    this.#workers = workers;
+  }
+
+  /**
+   * Start `workers` workers (default: one fewer than the machine's cores, at least 1, at most
+   * 16). The calling thread takes a share of the paths too.
+   */
+  static async create(options = {}) {
+    let n = options?.workers;
+    if (n === undefined) n = Math.max(1, Math.min(MAX_WORKERS, (await cores()) - 1));
+    if (!Number.isSafeInteger(n) || n < 0 || n > MAX_WORKERS) {
+      throw new CreditcastError('OUT_OF_RANGE', 'workers', `workers must be an integer 0 to ${MAX_WORKERS} (got ${String(n)})`);
+    }
+    const module = __module();
+    const workers = [];
+    try {
+      for (let i = 0; i < n; i++) workers.push(await spawn(module));
+    } catch (e) {
+      for (const w of workers) w.terminate();
+      throw e;
+    }
+    return new ProjectionPool(workers);
+  }
+
+  /** Workers running (those that failed are left out). */
+  get size() {
+    return this.#workers.filter((w) => !w.dead).length;
+  }
+
+  /** The same result as `project(request)`; it rejects with the same errors. */
+  async project(request) {
+    const workers = this.#workers.filter((w) => !w.dead);
+    let text;
+    try {
+      text = typeof request === 'string' ? request : JSON.stringify(request);
+    } catch {
+      text = undefined;
+    }
+    const paths = typeof request === 'string' ? pathsOf(text) : request?.paths;
+    const shares = Math.min(workers.length + 1, Number.isSafeInteger(paths) && paths > 1 ? paths : 1);
+    if (text === undefined || shares < 2) return projectionResult(__project(request));
+    // Equal shares; the calling thread's, which holds path 0 in detail, is the smallest.
+    const base = Math.floor(paths / shares);
+    let extra = paths - base * shares;
+    let from = base;
+    const jobs = [];
+    for (const w of workers.slice(0, shares - 1)) {
+      const to = from + base + (extra > 0 ? 1 : 0);
+      if (extra > 0) extra--;
+      jobs.push(runOn(w, text, from, to));
+      from = to;
+    }
+    const parts = Promise.all(jobs);
+    // If the request fails here, the workers' answers are not waited for.
+    parts.catch(() => {});
+    const run = new __ProjectionRun(text, base);
+    try {
+      return projectionResult(run.finish(await parts));
+    } finally {
+      run.free();
+    }
+  }
+
+  /** Stop the workers; `project` then runs on the calling thread alone. */
+  terminate() {
+    for (const w of this.#workers) {
+      w.dead ??= new Error('the pool was terminated');
+      w.terminate();
+    }
+    this.#workers = [];
+  }
+}
+
+function pathsOf(text) {
+  try {
+    return JSON.parse(text)?.paths;
+  } catch {
+    return undefined;
+  }
+}

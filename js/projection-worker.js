@@ -1,0 +1,28 @@
+// A ProjectionPool worker (see pool.js): it instantiates the module the pool sends, then runs
+// ranges of a projection's paths and answers with their figures as bytes.
+import { initSync, __projectPaths, __setErrorClass } from './creditcast_wasm.js';
+import { CreditcastError } from './errors.js';
+
+function handle(msg, reply) {
+  if (msg?.module) {
+    initSync({ module: msg.module });
+    __setErrorClass(CreditcastError);
+    reply({ ready: true });
+    return;
+  }
+  const { id, request, from, to } = msg;
+  try {
+    const bytes = __projectPaths(request, from, to);
+    reply({ id, bytes }, [bytes.buffer]);
+  } catch (e) {
+    if (e instanceof CreditcastError) reply({ id, error: { code: e.code, path: e.path, message: e.detail, problems: e.problems } });
+    else reply({ id, failure: String(e?.message ?? e) });
+  }
+}
+
+if (typeof process === 'object' && typeof process.versions?.node === 'string') {
+  const { parentPort } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
+  parentPort.on('message', (m) => handle(m, (v, t) => parentPort.postMessage(v, t)));
+} else {
+  self.onmessage = (e) => handle(e.data, (v, t) => self.postMessage(v, t));
+}
