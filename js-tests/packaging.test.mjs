@@ -39,6 +39,8 @@ expected.rating = {
   sameErrorClass: true,
   exports: ['CreditcastError', 'RatingEngine', 'defaultRateCard', 'segmentMessage', 'validateRateCard'],
 };
+// ProjectionPool with one worker (a Web Worker or worker_threads, bundled by Vite) equals project.
+expected.pool = { size: 1, paths: 9, same: true };
 
 const exec = promisify(execFile);
 async function run(cmd, args, cwd, what, timeout = 120_000) {

@@ -44,17 +44,17 @@ async function cores() {
 
 /** One worker, the same interface in browsers and Node. */
 async function spawn(module) {
-  const url = new URL('./projection-worker.js', import.meta.url);
   let w;
   const handlers = { message: () => {}, error: () => {} };
   if (isNode) {
     const { Worker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
-    w = new Worker(url);
+    w = new Worker(new URL('./projection-worker.js', import.meta.url));
     w.on('message', (m) => handlers.message(m));
     w.on('error', (e) => handlers.error(e));
     w.on('exit', () => handlers.error(new Error('the projection worker exited')));
   } else {
-    w = new Worker(url, { type: 'module', name: 'creditcast-projection' });
+    // Written out in full: the pattern bundlers (Vite, webpack) recognise and bundle as a worker.
+    w = new Worker(new URL('./projection-worker.js', import.meta.url), { type: 'module', name: 'creditcast-projection' });
     w.onmessage = (e) => handlers.message(e.data);
     w.onerror = (e) => { e.preventDefault?.(); handlers.error(new Error(e.message || 'the projection worker could not run')); };
   }

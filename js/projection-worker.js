@@ -20,9 +20,11 @@ function handle(msg, reply) {
   }
 }
 
+// No top-level await: bundlers may emit a worker as a classic script.
 if (typeof process === 'object' && typeof process.versions?.node === 'string') {
-  const { parentPort } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
-  parentPort.on('message', (m) => handle(m, (v, t) => parentPort.postMessage(v, t)));
+  import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads').then(({ parentPort }) => {
+    parentPort.on('message', (m) => handle(m, (v, t) => parentPort.postMessage(v, t)));
+  });
 } else {
   self.onmessage = (e) => handle(e.data, (v, t) => self.postMessage(v, t));
 }
