@@ -329,11 +329,15 @@ test('the URL carries the whole state: a new page shows the same numbers', async
 
 test('many paths add the P10–P90 band and probabilities, computed in the background', async () => {
   const { page, problems } = await studio();
+  const workers = [];
+  page.on('worker', (w) => workers.push(new URL(w.url()).pathname));
   await setupTab(page, 'projection');
   await page.selectOption('#proj-paths', '100');
   await page.waitForFunction(() => window.__creditcast.multiDone, null, { timeout: 30000 });
   const s = await snap(page);
   assert.equal(s.paths, 100);
+  // The background worker spread the paths over a ProjectionPool's own worker.
+  assert.ok(workers.includes('/pkg/projection-worker.js'), workers.join(', '));
   assert.equal(typeof s.interruptionProbability, 'number');
   assert.equal(await page.isVisible('#band-key'), true);
   assert.match(await page.textContent('#multi-status'), /100 paths computed in [\d.]+ s/);

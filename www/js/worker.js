@@ -1,14 +1,23 @@
 // Heavy engine work off the main thread: multi-path projections, comparisons, recommendations.
 // Same package, same origin; results come back by structured clone (typed arrays included).
-import { project, compare, recommendAutoRecharge } from '/pkg/index.js';
+// Projections spread their paths over a ProjectionPool's workers (started on first use; they
+// stop with this worker when a newer request replaces it).
+import { ProjectionPool, compare, recommendAutoRecharge } from '/pkg/index.js';
+
+let pool = null;
+async function project(request) {
+  // Without workers (none could start) the pool runs projections on this thread.
+  pool ??= ProjectionPool.create().catch(() => ProjectionPool.create({ workers: 0 }));
+  return (await pool).project(request);
+}
 
 const ops = { project, compare, recommend: recommendAutoRecharge };
 
-self.onmessage = (e) => {
+self.onmessage = async (e) => {
   const { id, op, args } = e.data;
   const t0 = performance.now();
   try {
-    const result = ops[op](...args);
+    const result = await ops[op](...args);
     self.postMessage({ id, result, ms: performance.now() - t0 });
   } catch (err) {
     self.postMessage({ id, error: { name: err?.name, code: err?.code, path: err?.path, detail: err?.detail, message: String(err?.message ?? err) }, ms: performance.now() - t0 });
