@@ -1,11 +1,12 @@
-// ProjectionPool: `project` over worker threads gives exactly `project`'s result and errors.
+// ProjectionPool: `project` and `recommendAutoRecharge` over worker threads give exactly the
+// one-thread results and errors.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { project, ProjectionPool, CreditcastError } from '../pkg/node.js';
+import { project, recommendAutoRecharge, ProjectionPool, CreditcastError } from '../pkg/node.js';
 
 const base = {
   account: { openingBalance: '100', plan: { start: '2025-01-01' }, autoRecharge: { enabled: true, threshold: '40', amount: '90.5' } },
@@ -43,6 +44,39 @@ test('the pool gives exactly the result of project, daily and hourly, any number
   // A JSON string, and options for path 0's ledger.
   const text = JSON.stringify({ ...base, options: { ledger: 'event', maxListedRefusals: 3 } });
   assert.deepEqual(await pool.project(text), project(text));
+});
+
+test('the pool recommends exactly what recommendAutoRecharge does, and rejects the same errors', async () => {
+  const req = { ...base, days: 60, paths: 33, account: { ...base.account, openingBalance: '20' } };
+  const goal = { maxInterruptionProbability: 0.2 };
+  const whole = recommendAutoRecharge(req, goal);
+  assert.ok(whole.candidates.some((c) => c.meetsGoal) && whole.candidates.some((c) => !c.meetsGoal));
+  assert.deepEqual(await pool.recommendAutoRecharge(req, goal), whole);
+  for (const paths of [1, 2, 4, 9]) {
+    const r = { ...req, paths };
+    const g = { maxInterruptionProbability: 0.1, thresholds: ['5', '30'], amounts: ['25.5', '90'] };
+    assert.deepEqual(await pool.recommendAutoRecharge(r, g), recommendAutoRecharge(r, g), `paths ${paths}`);
+  }
+  assert.deepEqual(await pool.recommendAutoRecharge(JSON.stringify(req), goal), whole);
+  const cases = [
+    [req, { maxInterruptionProbability: 2 }, 'OUT_OF_RANGE', 'goal.maxInterruptionProbability'],
+    [req, { maxInterruptionProbability: 0.1, amounts: ['30', '0.001'] }, 'OUT_OF_RANGE', 'goal.amounts[1]'],
+    [req, { maxInterruptionProbability: 0.1, thresholds: [] }, 'OUT_OF_RANGE', 'goal.thresholds'],
+    [req, { maxInterruptionProbability: 0.1, extra: 1 }, 'UNKNOWN_FIELD', 'goal.extra'],
+    [req, undefined, 'INVALID_INPUT', 'goal'],
+    [{ ...req, days: 0 }, goal, 'OUT_OF_RANGE', 'days'],
+  ];
+  for (const [r, g, code, path] of cases) {
+    let thrown;
+    try { recommendAutoRecharge(r, g); } catch (e) { thrown = e; }
+    assert.ok(thrown instanceof CreditcastError, String(thrown));
+    assert.deepEqual([thrown.code, thrown.path], [code, path], thrown.message);
+    await assert.rejects(pool.recommendAutoRecharge(r, g), (e) => {
+      assert.ok(e instanceof CreditcastError);
+      assert.deepEqual([e.code, e.path, e.message], [thrown.code, thrown.path, thrown.message]);
+      return true;
+    });
+  }
 });
 
 test('several projections at once on one pool each get their own result', async () => {

@@ -108,5 +108,8 @@ test('bad input is a CreditcastError with code and path', () => {
       return true;
     });
   }
+  // A missing second argument is named by its path.
+  assert.throws(() => compare(base, undefined), (e) => e.code === 'INVALID_INPUT' && e.path === 'variants');
+  assert.throws(() => recommendAutoRecharge(base, undefined), (e) => e.code === 'INVALID_INPUT' && e.path === 'goal');
   assert.equal(typeof simulate, 'function');
 });

@@ -1,8 +1,10 @@
-// ProjectionPool: `project` with the paths spread over worker threads (Web Workers in browsers,
+// ProjectionPool: `project` and `recommendAutoRecharge` with the paths spread over worker threads (Web Workers in browsers,
 // worker_threads in Node). Every path depends only on the request and its index, so the result
 // is exactly `project(request)`'s; the calling thread runs path 0 (in detail) and a share of the
 // others while the workers run the rest, then merges the figures.
-import { __module, __project, __ProjectionRun } from './creditcast_wasm.js';
+import {
+  __module, __project, __recommendAutoRecharge, __ProjectionRun, __RecommendationRun,
+} from './creditcast_wasm.js';
 import { CreditcastError } from './errors.js';
 import { withRefusals } from './columns.js';
 
@@ -91,18 +93,20 @@ async function spawn(module) {
 
 let nextJob = 1;
 
-function runOn(worker, request, from, to) {
+/** Run `job` (`{ op, request, goal, from, to }`) on `worker`: its bytes. */
+function runOn(worker, job) {
   return new Promise((resolve, reject) => {
     if (worker.dead) { reject(worker.dead); return; }
     const id = nextJob++;
     worker.jobs.set(id, { resolve, reject });
     worker.busy(true);
-    worker.post({ id, request, from, to });
+    worker.post({ id, ...job });
   });
 }
 
 /**
- * `project` over worker threads: the same result, sooner when there are many paths. Create it
+ * `project` and `recommendAutoRecharge` over worker threads: the same results, sooner when there
+ * are many paths. Create it
  * once (starting workers takes a few milliseconds each) and reuse it; `terminate()` stops them.
  */
 export class ProjectionPool {
@@ -139,18 +143,33 @@ export class ProjectionPool {
   }
 
   /** The same result as `project(request)`; it rejects with the same errors. */
-  async project(request) {
+  project(request) {
+    return this.#spread('project', request, undefined, () => projectionResult(__project(request)));
+  }
+
+  /**
+   * The same result as `recommendAutoRecharge(request, goal)`; it rejects with the same errors.
+   * Every candidate's paths are spread like `project`'s.
+   */
+  recommendAutoRecharge(request, goal) {
+    return this.#spread('recommend', request, goal, () => __recommendAutoRecharge(request, goal));
+  }
+
+  /** `op` over the calling thread and the workers, or `alone()` when it cannot be spread. */
+  async #spread(op, request, goal, alone) {
     const workers = this.#workers.filter((w) => !w.dead);
     let text;
+    let goalText;
     try {
       text = typeof request === 'string' ? request : JSON.stringify(request);
+      goalText = typeof goal === 'string' ? goal : JSON.stringify(goal);
     } catch {
-      text = undefined;
+      return alone();
     }
     const paths = typeof request === 'string' ? pathsOf(text) : request?.paths;
     const shares = Math.min(workers.length + 1, Number.isSafeInteger(paths) && paths > 1 ? paths : 1);
-    if (text === undefined || shares < 2) return projectionResult(__project(request));
-    // Equal shares; the calling thread's, which holds path 0 in detail, is the smallest.
+    if (text === undefined || (op === 'recommend' && goalText === undefined) || shares < 2) return alone();
+    // Equal shares; the calling thread's, which holds path 0, is the smallest.
     const base = Math.floor(paths / shares);
     let extra = paths - base * shares;
     let from = base;
@@ -158,15 +177,23 @@ export class ProjectionPool {
     for (const w of workers.slice(0, shares - 1)) {
       const to = from + base + (extra > 0 ? 1 : 0);
       if (extra > 0) extra--;
-      jobs.push(runOn(w, text, from, to));
+      jobs.push(runOn(w, { op, request: text, goal: goalText, from, to }));
       from = to;
     }
     const parts = Promise.all(jobs);
     // If the request fails here, the workers' answers are not waited for.
     parts.catch(() => {});
-    const run = new __ProjectionRun(text, base);
+    if (op === 'project') {
+      const run = new __ProjectionRun(text, base);
+      try {
+        return projectionResult(run.finish(await parts));
+      } finally {
+        run.free();
+      }
+    }
+    const run = new __RecommendationRun(text, goalText, base);
     try {
-      return projectionResult(run.finish(await parts));
+      return run.finish(await parts);
     } finally {
       run.free();
     }

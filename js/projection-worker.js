@@ -1,6 +1,6 @@
 // A ProjectionPool worker (see pool.js): it instantiates the module the pool sends, then runs
-// ranges of a projection's paths and answers with their figures as bytes.
-import { initSync, __projectPaths, __setErrorClass } from './creditcast_wasm.js';
+// ranges of a projection's (or an auto-recharge search's) paths and answers with their figures as bytes.
+import { initSync, __projectPaths, __recommendPaths, __setErrorClass } from './creditcast_wasm.js';
 import { CreditcastError } from './errors.js';
 
 function handle(msg, reply) {
@@ -10,9 +10,9 @@ function handle(msg, reply) {
     reply({ ready: true });
     return;
   }
-  const { id, request, from, to } = msg;
+  const { id, op, request, goal, from, to } = msg;
   try {
-    const bytes = __projectPaths(request, from, to);
+    const bytes = op === 'recommend' ? __recommendPaths(request, goal, from, to) : __projectPaths(request, from, to);
     reply({ id, bytes }, [bytes.buffer]);
   } catch (e) {
     if (e instanceof CreditcastError) reply({ id, error: { code: e.code, path: e.path, message: e.detail, problems: e.problems } });

@@ -704,26 +704,123 @@ impl ProjectionRun {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] parts: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let bad = |path: String, m: &str| throw(Error::new(ErrorCode::InvalidInput, path, m));
-        if !Array::is_array(&parts) {
-            return Err(bad("parts".into(), "expected an array of Uint8Array"));
-        }
-        let mut bytes = Vec::new();
-        for (i, p) in Array::from(&parts).iter().enumerate() {
-            let b = p
-                .dyn_into::<js_sys::Uint8Array>()
-                .map_err(|_| bad(format!("parts[{i}]"), "expected a Uint8Array"))?;
-            bytes.push(b.to_vec());
-        }
-        let local = self
-            .local
-            .take()
-            .ok_or_else(|| bad(String::new(), "this projection run is already finished"))?;
+        let bytes = parts_of(&parts)?;
+        let local = self.local.take().ok_or_else(|| {
+            throw(Error::new(
+                ErrorCode::InvalidInput,
+                "",
+                "this run is already finished",
+            ))
+        })?;
         let slices: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
         projection_out(
             projection::project_merge(&self.engine, &self.req, local, &slices).map_err(throw)?,
         )
     }
+}
+
+/// Paths `from..to` of an auto-recharge search, run in a `ProjectionPool` worker: opaque bytes
+/// for `__RecommendationRun.finish`.
+#[cfg(feature = "balance")]
+#[wasm_bindgen(js_name = "__recommendPaths")]
+pub fn recommend_paths(
+    #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RechargeGoal")] goal: JsValue,
+    from: u32,
+    to: u32,
+) -> Result<Vec<u8>, JsValue> {
+    let (engine, req, g) = advice_input(&request, &goal)?;
+    projection::recommend_paths(&engine, &req, &g, from, to).map_err(throw)
+}
+
+/// The request and goal of `recommendAutoRecharge`, parsed, and the engine of its rate card.
+#[cfg(feature = "balance")]
+fn advice_input(
+    request: &JsValue,
+    goal: &JsValue,
+) -> Result<
+    (
+        CoreEngine,
+        projection::ProjectionRequest,
+        projection::RechargeGoal,
+    ),
+    JsValue,
+> {
+    let text = stringify(request).map_err(throw)?;
+    let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
+    let gtext = stringify(goal).map_err(|e| throw(e.at("goal")))?;
+    let g = projection::RechargeGoal::from_json(&gtext).map_err(|e| throw(e.at("goal")))?;
+    let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
+    Ok((engine, req, g))
+}
+
+/// An auto-recharge search whose paths `0..local` run here (in the constructor) while
+/// `ProjectionPool`'s workers run the rest; `finish` merges their counts, once.
+#[cfg(feature = "balance")]
+#[wasm_bindgen(js_name = "__RecommendationRun")]
+pub struct RecommendationRun {
+    engine: CoreEngine,
+    req: projection::ProjectionRequest,
+    goal: projection::RechargeGoal,
+    local: Option<projection::LocalAdvice>,
+}
+
+#[cfg(feature = "balance")]
+#[wasm_bindgen(js_class = "__RecommendationRun")]
+impl RecommendationRun {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RechargeGoal")] goal: JsValue,
+        local: u32,
+    ) -> Result<RecommendationRun, JsValue> {
+        let (engine, req, goal) = advice_input(&request, &goal)?;
+        let local = projection::recommend_local(&engine, &req, &goal, local).map_err(throw)?;
+        Ok(RecommendationRun {
+            engine,
+            req,
+            goal,
+            local: Some(local),
+        })
+    }
+
+    /// The recommendation, from the other paths' bytes (`__recommendPaths`, in order).
+    #[wasm_bindgen(unchecked_return_type = "Recommendation")]
+    pub fn finish(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] parts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let bytes = parts_of(&parts)?;
+        let local = self.local.take().ok_or_else(|| {
+            throw(Error::new(
+                ErrorCode::InvalidInput,
+                "",
+                "this run is already finished",
+            ))
+        })?;
+        let slices: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
+        to_js(
+            &projection::recommend_merge(&self.engine, &self.req, &self.goal, local, &slices)
+                .map_err(throw)?,
+        )
+    }
+}
+
+/// `Uint8Array[]` from JS, copied.
+#[cfg(feature = "balance")]
+fn parts_of(parts: &JsValue) -> Result<Vec<Vec<u8>>, JsValue> {
+    let bad = |path: String, m: &str| throw(Error::new(ErrorCode::InvalidInput, path, m));
+    if !Array::is_array(parts) {
+        return Err(bad("parts".into(), "expected an array of Uint8Array"));
+    }
+    let mut bytes = Vec::new();
+    for (i, p) in Array::from(parts).iter().enumerate() {
+        let b = p
+            .dyn_into::<js_sys::Uint8Array>()
+            .map_err(|_| bad(format!("parts[{i}]"), "expected a Uint8Array"))?;
+        bytes.push(b.to_vec());
+    }
+    Ok(bytes)
 }
 
 /// The same profile and seed under several account settings, side by side.
@@ -735,7 +832,7 @@ pub fn compare(
 ) -> Result<JsValue, JsValue> {
     let text = stringify(&request).map_err(throw)?;
     let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
-    let vtext = stringify(&variants).map_err(throw)?;
+    let vtext = stringify(&variants).map_err(|e| throw(e.at("variants")))?;
     let vs = projection::Variant::list_from_json(&vtext).map_err(|e| throw(e.at("variants")))?;
     let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
     to_js(&projection::compare(&engine, &req, &vs).map_err(throw)?)
@@ -752,10 +849,6 @@ pub fn recommend_auto_recharge(
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RechargeGoal")] goal: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let text = stringify(&request).map_err(throw)?;
-    let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
-    let gtext = stringify(&goal).map_err(throw)?;
-    let g = projection::RechargeGoal::from_json(&gtext).map_err(|e| throw(e.at("goal")))?;
-    let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
+    let (engine, req, g) = advice_input(&request, &goal)?;
     to_js(&projection::recommend_auto_recharge(&engine, &req, &g).map_err(throw)?)
 }

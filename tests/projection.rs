@@ -10,8 +10,8 @@ use serde_json::{json, Value};
 use creditcast::account::{simulate, EventType, ScenarioEvent};
 use creditcast::projection::{
     compare, path_events, path_scenario, project, project_local, project_merge, project_paths,
-    recommend_auto_recharge, ProjectionRequest, ProjectionResult, RechargeGoal, Variant,
-    MAX_LISTED_REFUSALS,
+    recommend_auto_recharge, recommend_local, recommend_merge, recommend_paths, ProjectionRequest,
+    ProjectionResult, RechargeGoal, Variant, MAX_LISTED_REFUSALS,
 };
 use creditcast::{ErrorCode, RateCard, RatingEngine};
 
@@ -689,6 +689,85 @@ fn paths_run_apart_are_checked_before_they_are_merged() {
     }
     // After all that, the same engine still merges good parts.
     assert_eq!(merge(&[&good], 2).unwrap(), project(&e, &r).unwrap());
+}
+
+#[test]
+fn advice_run_apart_gives_the_same_recommendation() {
+    let e = engine();
+    let mut v = request(0.5, 60, "day", 23, 13);
+    v["account"]["openingBalance"] = json!("20");
+    v["profile"]["paymentFailureProbability"] = json!(0.05);
+    let r = req(&v);
+    let goal = RechargeGoal::from_json(r#"{ "maxInterruptionProbability": 0.2 }"#).unwrap();
+    let whole = recommend_auto_recharge(&e, &r, &goal).unwrap();
+    // The candidates differ, some meet the goal and some do not.
+    assert!(whole.candidates.iter().any(|c| c.meets_goal));
+    assert!(whole.candidates.iter().any(|c| !c.meets_goal));
+    assert!(whole
+        .candidates
+        .iter()
+        .any(|c| c.recharge_failure_probability > 0.0));
+    let apart = |local: u32, cuts: &[u32]| {
+        let mut ends = cuts.to_vec();
+        if local < r.paths {
+            ends.push(r.paths);
+        }
+        let mut from = local;
+        let parts: Vec<Vec<u8>> = ends
+            .iter()
+            .map(|to| {
+                let b = recommend_paths(&e, &r, &goal, from, *to).unwrap();
+                from = *to;
+                b
+            })
+            .collect();
+        let slices: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        let here = recommend_local(&e, &r, &goal, local)?;
+        recommend_merge(&e, &r, &goal, here, &slices)
+    };
+    for (local, cuts) in [
+        (1, vec![]),
+        (7, vec![15]),
+        (2, vec![3, 4, 22]),
+        (23, vec![]),
+    ] {
+        assert_eq!(
+            apart(local, &cuts).unwrap(),
+            whole,
+            "local {local}, cuts {cuts:?}"
+        );
+    }
+    // Counts of another goal, a gap, damage: coded errors.
+    let good = recommend_paths(&e, &r, &goal, 5, 23).unwrap();
+    let merge = |parts: &[&[u8]]| {
+        let here = recommend_local(&e, &r, &goal, 5).unwrap();
+        let x = recommend_merge(&e, &r, &goal, here, parts);
+        x.map(|_| ()).map_err(|x| (x.code, x.path))
+    };
+    assert_eq!(merge(&[&good]), Ok(()));
+    let other = RechargeGoal::from_json(r#"{ "maxInterruptionProbability": 0.3 }"#).unwrap();
+    let foreign = recommend_paths(&e, &r, &other, 5, 23).unwrap();
+    let parts0 = Err((ErrorCode::InvalidInput, "parts[0]".to_string()));
+    assert_eq!(merge(&[&foreign]), parts0);
+    assert_eq!(merge(&[&good[..good.len() - 1]]), parts0);
+    assert_eq!(merge(&[&[good.clone(), vec![1]].concat()]), parts0);
+    let gap = Err((ErrorCode::InvalidInput, "parts".to_string()));
+    assert_eq!(
+        merge(&[&recommend_paths(&e, &r, &goal, 6, 23).unwrap()]),
+        gap
+    );
+    assert_eq!(
+        merge(&[&recommend_paths(&e, &r, &goal, 5, 22).unwrap()]),
+        gap
+    );
+    assert_eq!(merge(&[&good, &good]), gap);
+    let here = recommend_local(&e, &r, &other, 5).unwrap();
+    let x = recommend_merge(&e, &r, &goal, here, &[&good]).unwrap_err();
+    assert_eq!((x.code, x.path.as_str()), (ErrorCode::InvalidInput, ""));
+    let x = recommend_paths(&e, &r, &goal, 0, 3).unwrap_err();
+    assert_eq!((x.code, x.path.as_str()), (ErrorCode::OutOfRange, "from"));
+    let x = recommend_local(&e, &r, &goal, 24).err().unwrap();
+    assert_eq!((x.code, x.path.as_str()), (ErrorCode::OutOfRange, "local"));
 }
 
 #[test]

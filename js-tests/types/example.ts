@@ -158,6 +158,7 @@ const comparison: Comparison = compare(request, [
 const pool: ProjectionPool = await ProjectionPool.create({ workers: 2 });
 const pooled: ProjectionResult = await pool.project(request);
 const pooledBand: Float64Array = pooled.bands.p50;
+const pooledAdvice: Recommendation = await pool.recommendAutoRecharge(request, { maxInterruptionProbability: 0.05 });
 pool.terminate();
 const recommendation: Recommendation = recommendAutoRecharge(request, { maxInterruptionProbability: 0.05 });
 const threshold: Decimal | undefined = recommendation.recommended?.threshold;

@@ -10,8 +10,12 @@ use crate::input::non_null;
 use crate::money::{div, Dec};
 use crate::rating::RatingEngine;
 
-use super::stats::{run_all, Bands, MonthBand, RechargeBin};
-use super::{prepare, run_projection, start_for, ProjectionRequest, Series, Summary};
+use super::path::Plan;
+use super::stats::{run_all, run_range, Bands, Counts, MonthBand, Reader, RechargeBin};
+use super::{
+    check_local, check_range, key_of, prepare, request_key, run_projection, start_for,
+    ProjectionRequest, Series, Summary,
+};
 
 /// Most variants in one `compare`.
 pub const MAX_VARIANTS: usize = 32;
@@ -268,6 +272,186 @@ pub fn recommend_auto_recharge(
     req: &ProjectionRequest,
     goal: &RechargeGoal,
 ) -> Result<Recommendation, Error> {
+    let s = search(engine, req, goal)?;
+    let counts = s.count((0, req.paths))?;
+    Ok(s.choose(counts, req.paths))
+}
+
+/// Leads the bytes of [`recommend_paths`]: format and version.
+const MAGIC: &[u8; 4] = b"ccr1";
+
+/// Identifies a request and goal.
+fn advice_key(req: &ProjectionRequest, goal: &RechargeGoal) -> Result<u64, Error> {
+    key_of(goal, request_key(req)?)
+}
+
+/// Paths `from..to` of `recommend_auto_recharge(req, goal)` (`1 ≤ from < to ≤ paths`), run apart
+/// for every candidate: what another thread computes for [`recommend_merge`]. The bytes are
+/// opaque; they hold each candidate's counts (interruptions, failures, recharges per month).
+pub fn recommend_paths(
+    engine: &RatingEngine,
+    req: &ProjectionRequest,
+    goal: &RechargeGoal,
+    from: u32,
+    to: u32,
+) -> Result<Vec<u8>, Error> {
+    let s = search(engine, req, goal)?;
+    check_range(from, to, req.paths)?;
+    let counts = s.count((from, to))?;
+    let mut b = Vec::with_capacity(32 + counts.len() * 40);
+    b.extend_from_slice(MAGIC);
+    b.extend_from_slice(&advice_key(req, goal)?.to_le_bytes());
+    for v in [from, to, counts.len() as u32] {
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+    for c in &counts {
+        c.write(&mut b);
+    }
+    Ok(b)
+}
+
+/// Paths `0..local` of a search, run here while other threads run the rest with
+/// [`recommend_paths`]; [`recommend_merge`] completes it.
+pub struct LocalAdvice {
+    counts: Vec<Counts>,
+    to: u32,
+    key: u64,
+}
+
+/// Run paths `0..local` (`1 ≤ local ≤ paths`) of `recommend_auto_recharge(req, goal)`.
+pub fn recommend_local(
+    engine: &RatingEngine,
+    req: &ProjectionRequest,
+    goal: &RechargeGoal,
+    local: u32,
+) -> Result<LocalAdvice, Error> {
+    let s = search(engine, req, goal)?;
+    check_local(local, req.paths)?;
+    Ok(LocalAdvice {
+        counts: s.count((0, local))?,
+        to: local,
+        key: advice_key(req, goal)?,
+    })
+}
+
+/// The same result as [`recommend_auto_recharge`]: paths `0..local` from [`recommend_local`],
+/// the others as [`recommend_paths`] bytes of the same request and goal, in order, covering
+/// `local..paths` once.
+pub fn recommend_merge(
+    engine: &RatingEngine,
+    req: &ProjectionRequest,
+    goal: &RechargeGoal,
+    local: LocalAdvice,
+    parts: &[&[u8]],
+) -> Result<Recommendation, Error> {
+    let s = search(engine, req, goal)?;
+    let key = advice_key(req, goal)?;
+    if key != local.key {
+        return Err(Error::new(
+            C::InvalidInput,
+            "",
+            "the local paths are of another request or goal",
+        ));
+    }
+    let mut counts = local.counts;
+    let mut next = local.to;
+    for (i, b) in parts.iter().enumerate() {
+        let at = |e: Error| e.at(&format!("parts[{i}]"));
+        let mut r = Reader::open(b, MAGIC, key).map_err(at)?;
+        let (from, to, n) = (
+            r.u32().map_err(at)?,
+            r.u32().map_err(at)?,
+            r.u32().map_err(at)?,
+        );
+        if from != next || to <= from || to > req.paths || n as usize != counts.len() {
+            return Err(Error::new(
+                C::InvalidInput,
+                "parts",
+                format!("paths {from}..{to} ({n} candidates) do not continue paths 0..{next}"),
+            ));
+        }
+        for c in &mut counts {
+            c.merge(Counts::read(&mut r).map_err(at)?);
+        }
+        r.end().map_err(at)?;
+        next = to;
+    }
+    if next != req.paths {
+        return Err(Error::new(
+            C::InvalidInput,
+            "parts",
+            format!("paths {next}..{} are missing", req.paths),
+        ));
+    }
+    Ok(s.choose(counts, req.paths))
+}
+
+/// A search's grid, checked, and what its result needs besides the candidates' figures.
+struct Search<'e> {
+    plan: Plan<'e>,
+    goal: f64,
+    daily: Decimal,
+    scale: u32,
+    /// Threshold, amount and the account with that auto-recharge, thresholds outer.
+    pairs: Vec<(Decimal, Decimal, AccountConfig)>,
+}
+
+impl Search<'_> {
+    /// Each candidate's counts over paths `from..to`.
+    fn count(&self, (from, to): (u32, u32)) -> Result<Vec<Counts>, Error> {
+        self.pairs
+            .iter()
+            .map(|(t, _, config)| {
+                Ok(run_range(&self.plan, config, *t, (from, to), LedgerMode::None)?.counts)
+            })
+            .collect()
+    }
+
+    /// The recommendation from each candidate's counts over all `paths` paths.
+    fn choose(self, counts: Vec<Counts>, paths: u32) -> Recommendation {
+        let months = self.plan.months.len();
+        let candidates: Vec<Candidate> = self
+            .pairs
+            .iter()
+            .zip(counts)
+            .map(|((t, a, _), c)| {
+                let (interruption, failure, bins, mean) = c.figures(paths as usize, months);
+                let per_month: f64 = bins.iter().map(|b| f64::from(b.recharges) * b.share).sum();
+                Candidate {
+                    threshold: Dec(*t),
+                    amount: Dec(*a),
+                    interruption_probability: interruption,
+                    recharge_failure_probability: failure,
+                    mean_recharges: mean,
+                    mean_recharges_per_month: per_month,
+                    meets_goal: interruption <= self.goal,
+                }
+            })
+            .collect();
+        let recommended = candidates
+            .iter()
+            .filter(|c| c.meets_goal)
+            .min_by(|x, y| {
+                x.mean_recharges
+                    .total_cmp(&y.mean_recharges)
+                    .then(x.amount.0.cmp(&y.amount.0))
+                    .then(x.threshold.0.cmp(&y.threshold.0))
+            })
+            .cloned();
+        Recommendation {
+            recommended,
+            max_interruption_probability: self.goal,
+            expected_daily_spend: Dec(self.daily.round_dp(self.scale + 4).normalize()),
+            candidates,
+        }
+    }
+}
+
+fn search<'e>(
+    engine: &'e RatingEngine,
+    req: &ProjectionRequest,
+    goal: &RechargeGoal,
+) -> Result<Search<'e>, Error> {
     let g = goal.max_interruption_probability;
     if !(0.0..=1.0).contains(&g) {
         return Err(Error::new(
@@ -345,7 +529,7 @@ pub fn recommend_auto_recharge(
     }
 
     let base = req.account.auto_recharge.as_ref();
-    let mut candidates = Vec::with_capacity(thresholds.len() * amounts.len());
+    let mut pairs = Vec::with_capacity(thresholds.len() * amounts.len());
     for (i, t) in thresholds.iter().enumerate() {
         for (j, a) in amounts.iter().enumerate() {
             let mut config = req.account.clone();
@@ -367,38 +551,15 @@ pub fn recommend_auto_recharge(
                 }
                 e
             })?;
-            let r = run_all(&plan, &config, *t, req.paths, LedgerMode::None)?;
-            let per_month: f64 = r
-                .recharges_per_month
-                .iter()
-                .map(|b| f64::from(b.recharges) * b.share)
-                .sum();
-            candidates.push(Candidate {
-                threshold: Dec(*t),
-                amount: Dec(*a),
-                interruption_probability: r.interruption_probability,
-                recharge_failure_probability: r.recharge_failure_probability,
-                mean_recharges: r.mean_recharges,
-                mean_recharges_per_month: per_month,
-                meets_goal: r.interruption_probability <= g,
-            });
+            pairs.push((*t, *a, config));
         }
     }
-    let recommended = candidates
-        .iter()
-        .filter(|c| c.meets_goal)
-        .min_by(|x, y| {
-            x.mean_recharges
-                .total_cmp(&y.mean_recharges)
-                .then(x.amount.0.cmp(&y.amount.0))
-                .then(x.threshold.0.cmp(&y.threshold.0))
-        })
-        .cloned();
-    Ok(Recommendation {
-        recommended,
-        max_interruption_probability: g,
-        expected_daily_spend: Dec(daily.round_dp(scale + 4).normalize()),
-        candidates,
+    Ok(Search {
+        plan,
+        goal: g,
+        daily,
+        scale,
+        pairs,
     })
 }
 

@@ -50,8 +50,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub use advice::{
-    compare, recommend_auto_recharge, Candidate, Comparison, PlanOverride, RechargeGoal,
-    Recommendation, Variant, VariantResult, MAX_CANDIDATES, MAX_VARIANTS,
+    compare, recommend_auto_recharge, recommend_local, recommend_merge, recommend_paths, Candidate,
+    Comparison, LocalAdvice, PlanOverride, RechargeGoal, Recommendation, Variant, VariantResult,
+    MAX_CANDIDATES, MAX_VARIANTS,
 };
 pub use path::MAX_DAILY_VOLUME;
 pub use profile::{
@@ -351,14 +352,42 @@ pub fn project(engine: &RatingEngine, req: &ProjectionRequest) -> Result<Project
     run_projection(&plan, req, &req.account, req.options.ledger)
 }
 
-/// Identifies a request, so that paths run apart are merged only into the projection they belong
-/// to: FNV-1a over its JSON.
-fn request_key(req: &ProjectionRequest) -> Result<u64, Error> {
+/// Identifies an input, so that paths run apart are merged only into the run they belong to:
+/// FNV-1a over its JSON, continuing from `seed`.
+fn key_of<T: Serialize>(v: &T, seed: u64) -> Result<u64, Error> {
     let text =
-        serde_json::to_string(req).map_err(|e| Error::new(C::InvalidInput, "", e.to_string()))?;
-    Ok(text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        serde_json::to_string(v).map_err(|e| Error::new(C::InvalidInput, "", e.to_string()))?;
+    Ok(text.bytes().fold(seed, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     }))
+}
+
+fn request_key(req: &ProjectionRequest) -> Result<u64, Error> {
+    key_of(req, 0xcbf2_9ce4_8422_2325)
+}
+
+/// Paths `from..to` to run apart: within `1..=paths` (path 0 runs with the result), not empty.
+fn check_range(from: u32, to: u32, paths: u32) -> Result<(), Error> {
+    if from == 0 || from >= to || to > paths {
+        return Err(Error::new(
+            C::OutOfRange,
+            "from",
+            format!("paths {from}..{to} must be a range within 1..{paths} (path 0 runs with the result)"),
+        ));
+    }
+    Ok(())
+}
+
+/// Paths `0..local` to run here: `1 ≤ local ≤ paths`.
+fn check_local(local: u32, paths: u32) -> Result<(), Error> {
+    if local == 0 || local > paths {
+        return Err(Error::new(
+            C::OutOfRange,
+            "local",
+            format!("local must be 1 to paths ({paths})"),
+        ));
+    }
+    Ok(())
 }
 
 /// Paths `from..to` of `project(req)` (`1 ≤ from < to ≤ paths`), run apart from path 0: what
@@ -371,16 +400,7 @@ pub fn project_paths(
     to: u32,
 ) -> Result<Vec<u8>, Error> {
     let plan = prepare(engine, req)?;
-    if from == 0 || from >= to || to > req.paths {
-        return Err(Error::new(
-            C::OutOfRange,
-            "from",
-            format!(
-                "paths {from}..{to} must be a range within 1..{} (path 0 runs with the result)",
-                req.paths
-            ),
-        ));
-    }
+    check_range(from, to, req.paths)?;
     let config = &req.account;
     let part = stats::run_range(
         &plan,
@@ -406,13 +426,7 @@ pub fn project_local(
     local: u32,
 ) -> Result<LocalPaths, Error> {
     let plan = prepare(engine, req)?;
-    if local == 0 || local > req.paths {
-        return Err(Error::new(
-            C::OutOfRange,
-            "local",
-            format!("local must be 1 to paths ({})", req.paths),
-        ));
-    }
+    check_local(local, req.paths)?;
     let config = &req.account;
     let threshold = threshold_of(config);
     Ok(LocalPaths {

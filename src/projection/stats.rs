@@ -64,6 +64,148 @@ pub fn rank(n: usize, p: usize) -> usize {
     (p * n).div_ceil(100).max(1) - 1
 }
 
+/// What a range of paths gives that adds up over ranges.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Counts {
+    /// Paths with any refused usage.
+    pub interrupted: u32,
+    /// Paths in which an auto-recharge payment failed.
+    pub failed: u32,
+    /// Successful auto-recharges over all paths.
+    pub total_recharges: u64,
+    /// Path-months per number of successful recharges in the month.
+    pub hist: BTreeMap<u32, u64>,
+}
+
+impl Counts {
+    fn add(&mut self, out: &super::path::PathOut) {
+        for c in &out.month_recharges {
+            *self.hist.entry(*c).or_insert(0) += 1;
+        }
+        self.interrupted += u32::from(out.refused);
+        self.failed += u32::from(out.recharge_failed);
+        self.total_recharges += u64::from(out.recharges);
+    }
+
+    pub fn merge(&mut self, other: Counts) {
+        for (k, c) in other.hist {
+            let e = self.hist.entry(k).or_insert(0);
+            *e = e.saturating_add(c);
+        }
+        self.interrupted = self.interrupted.saturating_add(other.interrupted);
+        self.failed = self.failed.saturating_add(other.failed);
+        self.total_recharges = self.total_recharges.saturating_add(other.total_recharges);
+    }
+
+    /// Interruption and failure probabilities, the recharges-per-month distribution and the
+    /// mean recharges per path, over `paths` paths of `months` months.
+    pub fn figures(&self, paths: usize, months: usize) -> (f64, f64, Vec<RechargeBin>, f64) {
+        let np = paths.max(1) as f64;
+        let path_months = (paths.max(1) * months).max(1) as f64;
+        let bins = self
+            .hist
+            .iter()
+            .map(|(recharges, n)| RechargeBin {
+                recharges: *recharges,
+                share: *n as f64 / path_months,
+            })
+            .collect();
+        (
+            f64::from(self.interrupted) / np,
+            f64::from(self.failed) / np,
+            bins,
+            self.total_recharges as f64 / np,
+        )
+    }
+
+    pub fn write(&self, w: &mut Vec<u8>) {
+        put(w, &self.interrupted.to_le_bytes());
+        put(w, &self.failed.to_le_bytes());
+        put(w, &self.total_recharges.to_le_bytes());
+        put(w, &(self.hist.len() as u32).to_le_bytes());
+        for (k, c) in &self.hist {
+            put(w, &k.to_le_bytes());
+            put(w, &c.to_le_bytes());
+        }
+    }
+
+    pub fn read(r: &mut Reader<'_>) -> Result<Counts, Error> {
+        let mut c = Counts {
+            interrupted: r.u32()?,
+            failed: r.u32()?,
+            total_recharges: r.u64()?,
+            hist: BTreeMap::new(),
+        };
+        for _ in 0..r.u32()? {
+            let k = r.u32()?;
+            let n = r.u64()?;
+            c.hist.insert(k, n);
+        }
+        Ok(c)
+    }
+}
+
+fn put(w: &mut Vec<u8>, b: &[u8]) {
+    w.extend_from_slice(b);
+}
+
+/// Reads the fields of bytes another thread wrote; every shortfall is an error.
+pub(crate) struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    /// The reader after checking the bytes' `magic` (format) and `key` (which request).
+    pub fn open(b: &'a [u8], magic: &[u8; 4], key: u64) -> Result<Reader<'a>, Error> {
+        let mut r = Reader(b);
+        if r.take::<4>().ok() != Some(*magic) {
+            return Err(bad("not the paths of this kind of run"));
+        }
+        if r.u64().ok() != Some(key) {
+            return Err(bad("paths of another request"));
+        }
+        Ok(r)
+    }
+
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], Error> {
+        let (head, rest) = self
+            .0
+            .split_first_chunk::<N>()
+            .ok_or_else(|| bad("truncated"))?;
+        self.0 = rest;
+        Ok(*head)
+    }
+
+    pub fn u32(&mut self) -> Result<u32, Error> {
+        self.take().map(u32::from_le_bytes)
+    }
+
+    pub fn u64(&mut self) -> Result<u64, Error> {
+        self.take().map(u64::from_le_bytes)
+    }
+
+    fn f64(&mut self) -> Result<f64, Error> {
+        self.take().map(f64::from_le_bytes)
+    }
+
+    fn decimal(&mut self) -> Result<Decimal, Error> {
+        let m = self.take().map(i128::from_le_bytes)?;
+        let s = self.u32()?;
+        Decimal::try_from_i128_with_scale(m, s).map_err(|_| bad("an invalid amount"))
+    }
+
+    /// An error unless every byte was read.
+    pub fn end(&self) -> Result<(), Error> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(bad("more bytes than expected"))
+        }
+    }
+}
+
+fn bad(m: &str) -> Error {
+    Error::new(crate::error::ErrorCode::InvalidInput, "", m)
+}
+
 /// What paths `from..to` give, before they are reduced with the others (see [`reduce`]).
 pub(crate) struct Partial {
     pub from: u32,
@@ -72,11 +214,7 @@ pub(crate) struct Partial {
     pub daily: Vec<f64>,
     /// Path-major, like `daily`, by month of `Plan::months`.
     pub spend: Vec<Decimal>,
-    /// Path-months per number of successful recharges in the month.
-    pub hist: BTreeMap<u32, u64>,
-    pub interrupted: u32,
-    pub failed: u32,
-    pub total_recharges: u64,
+    pub counts: Counts,
     /// Path 0's details and recharges, if the range holds path 0.
     pub detail: Option<(Detail, u32)>,
 }
@@ -90,23 +228,17 @@ impl Partial {
     /// monthly spend (mantissa and scale). Little-endian.
     pub fn to_bytes(&self, key: u64) -> Vec<u8> {
         let mut b = Vec::with_capacity(48 + self.daily.len() * 8 + self.spend.len() * 20);
-        b.extend_from_slice(MAGIC);
-        b.extend_from_slice(&key.to_le_bytes());
-        for v in [self.from, self.to, self.interrupted, self.failed] {
-            b.extend_from_slice(&v.to_le_bytes());
-        }
-        b.extend_from_slice(&self.total_recharges.to_le_bytes());
-        b.extend_from_slice(&(self.hist.len() as u32).to_le_bytes());
-        for (k, c) in &self.hist {
-            b.extend_from_slice(&k.to_le_bytes());
-            b.extend_from_slice(&c.to_le_bytes());
-        }
+        put(&mut b, MAGIC);
+        put(&mut b, &key.to_le_bytes());
+        put(&mut b, &self.from.to_le_bytes());
+        put(&mut b, &self.to.to_le_bytes());
+        self.counts.write(&mut b);
         for v in &self.daily {
-            b.extend_from_slice(&v.to_le_bytes());
+            put(&mut b, &v.to_le_bytes());
         }
         for v in &self.spend {
-            b.extend_from_slice(&v.mantissa().to_le_bytes());
-            b.extend_from_slice(&v.scale().to_le_bytes());
+            put(&mut b, &v.mantissa().to_le_bytes());
+            put(&mut b, &v.scale().to_le_bytes());
         }
         b
     }
@@ -114,92 +246,26 @@ impl Partial {
     /// Bytes from [`Partial::to_bytes`] for the request `key` and a plan of `days` days and
     /// `months` months; an error if they are not exactly that.
     pub fn from_bytes(b: &[u8], key: u64, days: usize, months: usize) -> Result<Partial, Error> {
-        let bad = |m: &str| Error::new(crate::error::ErrorCode::InvalidInput, "", m);
-        let mut r = Reader(b);
-        if r.take::<4>() != Some(*MAGIC) {
-            return Err(bad("not the paths of a projection"));
-        }
-        if r.take().map(u64::from_le_bytes) != Some(key) {
-            return Err(bad("paths of another projection request"));
-        }
-        let mut u32s = [0u32; 4];
-        for v in &mut u32s {
-            *v = r
-                .take()
-                .map(u32::from_le_bytes)
-                .ok_or_else(|| bad("truncated"))?;
-        }
-        let [from, to, interrupted, failed] = u32s;
-        let total_recharges = r
-            .take()
-            .map(u64::from_le_bytes)
-            .ok_or_else(|| bad("truncated"))?;
-        let mut hist = BTreeMap::new();
-        let bins = r
-            .take()
-            .map(u32::from_le_bytes)
-            .ok_or_else(|| bad("truncated"))?;
-        for _ in 0..bins {
-            let k = r
-                .take()
-                .map(u32::from_le_bytes)
-                .ok_or_else(|| bad("truncated"))?;
-            let c = r
-                .take()
-                .map(u64::from_le_bytes)
-                .ok_or_else(|| bad("truncated"))?;
-            hist.insert(k, c);
-        }
+        let mut r = Reader::open(b, MAGIC, key)?;
+        let (from, to) = (r.u32()?, r.u32()?);
+        let counts = Counts::read(&mut r)?;
         let n = to.checked_sub(from).ok_or_else(|| bad("an empty range"))? as usize;
-        let count = |per: usize| n.checked_mul(per).ok_or_else(|| bad("too many values"));
-        let (nd, ns) = (count(days)?, count(months)?);
+        let values = |per: usize| n.checked_mul(per).ok_or_else(|| bad("too many values"));
+        let (nd, ns) = (values(days)?, values(months)?);
         if r.0.len() != nd * 8 + ns * 20 {
             return Err(bad("wrong number of values"));
         }
-        let mut daily = Vec::with_capacity(nd);
-        for _ in 0..nd {
-            daily.push(
-                r.take()
-                    .map(f64::from_le_bytes)
-                    .ok_or_else(|| bad("truncated"))?,
-            );
-        }
-        let mut spend = Vec::with_capacity(ns);
-        for _ in 0..ns {
-            let m = r
-                .take()
-                .map(i128::from_le_bytes)
-                .ok_or_else(|| bad("truncated"))?;
-            let s = r
-                .take()
-                .map(u32::from_le_bytes)
-                .ok_or_else(|| bad("truncated"))?;
-            spend.push(
-                Decimal::try_from_i128_with_scale(m, s).map_err(|_| bad("an invalid amount"))?,
-            );
-        }
+        let daily = (0..nd).map(|_| r.f64()).collect::<Result<_, _>>()?;
+        let spend = (0..ns).map(|_| r.decimal()).collect::<Result<_, _>>()?;
+        r.end()?;
         Ok(Partial {
             from,
             to,
             daily,
             spend,
-            hist,
-            interrupted,
-            failed,
-            total_recharges,
+            counts,
             detail: None,
         })
-    }
-}
-
-/// Reads fixed-size fields off the front of a byte slice.
-struct Reader<'a>(&'a [u8]);
-
-impl Reader<'_> {
-    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
-        let (head, rest) = self.0.split_first_chunk::<N>()?;
-        self.0 = rest;
-        Some(*head)
     }
 }
 
@@ -219,10 +285,7 @@ pub(crate) fn run_range(
         to: from + n as u32,
         daily: Vec::with_capacity(n * plan.days),
         spend: Vec::with_capacity(n * plan.months.len()),
-        hist: BTreeMap::new(),
-        interrupted: 0,
-        failed: 0,
-        total_recharges: 0,
+        counts: Counts::default(),
         detail: None,
     };
     for p in from..part.to {
@@ -239,12 +302,7 @@ pub(crate) fn run_range(
             .extend((0..days).map(|d| out.daily.get(d).copied().unwrap_or(0.0)));
         part.spend
             .extend((0..months).map(|m| out.month_spend.get(m).copied().unwrap_or_default()));
-        for c in &out.month_recharges {
-            *part.hist.entry(*c).or_insert(0) += 1;
-        }
-        part.interrupted += u32::from(out.refused);
-        part.failed += u32::from(out.recharge_failed);
-        part.total_recharges += u64::from(out.recharges);
+        part.counts.add(&out);
         if let Some(d) = out.detail {
             part.detail = Some((d, out.recharges));
         }
@@ -280,10 +338,7 @@ pub(crate) fn reduce(plan: &Plan<'_>, paths: u32, parts: Vec<Partial>) -> Result
     // Day-major, so that each day's values are contiguous for selection.
     let mut daily = vec![0.0f64; days * np];
     let mut spend = vec![Decimal::ZERO; months * np];
-    let mut hist: BTreeMap<u32, u64> = BTreeMap::new();
-    let mut interrupted = 0u32;
-    let mut failed = 0u32;
-    let mut total_recharges = 0u64;
+    let mut counts = Counts::default();
     let mut detail = None;
     let mut next = 0u32;
     for part in parts {
@@ -316,13 +371,7 @@ pub(crate) fn reduce(plan: &Plan<'_>, paths: u32, parts: Vec<Partial>) -> Result
                 }
             }
         }
-        for (k, c) in part.hist {
-            let e = hist.entry(k).or_insert(0);
-            *e = e.saturating_add(c);
-        }
-        interrupted = interrupted.saturating_add(part.interrupted);
-        failed = failed.saturating_add(part.failed);
-        total_recharges = total_recharges.saturating_add(part.total_recharges);
+        counts.merge(part.counts);
         if part.from == 0 {
             detail = part.detail;
         }
@@ -369,22 +418,16 @@ pub(crate) fn reduce(plan: &Plan<'_>, paths: u32, parts: Vec<Partial>) -> Result
         });
     }
 
-    let path_months = (np * months).max(1) as f64;
+    let (interruption, failure, bins, mean) = counts.figures(np, months);
     Ok(Aggregate {
         detail,
         path0_recharges,
         bands,
         monthly_spend,
-        interruption_probability: f64::from(interrupted) / np as f64,
-        recharge_failure_probability: f64::from(failed) / np as f64,
-        recharges_per_month: hist
-            .into_iter()
-            .map(|(recharges, n)| RechargeBin {
-                recharges,
-                share: n as f64 / path_months,
-            })
-            .collect(),
-        mean_recharges: total_recharges as f64 / np as f64,
+        interruption_probability: interruption,
+        recharge_failure_probability: failure,
+        recharges_per_month: bins,
+        mean_recharges: mean,
     })
 }
 

@@ -1,17 +1,18 @@
 // Heavy engine work off the main thread: multi-path projections, comparisons, recommendations.
 // Same package, same origin; results come back by structured clone (typed arrays included).
-// Projections spread their paths over a ProjectionPool's workers (started on first use; they
+// Projections and recommendations spread their paths over a ProjectionPool's workers (started on first use; they
 // stop with this worker when a newer request replaces it).
-import { ProjectionPool, compare, recommendAutoRecharge } from '/pkg/index.js';
+import { ProjectionPool, compare } from '/pkg/index.js';
 
 let pool = null;
-async function project(request) {
-  // Without workers (none could start) the pool runs projections on this thread.
-  pool ??= ProjectionPool.create().catch(() => ProjectionPool.create({ workers: 0 }));
-  return (await pool).project(request);
-}
+// Without workers (none could start) the pool runs on this thread.
+const pooled = () => (pool ??= ProjectionPool.create().catch(() => ProjectionPool.create({ workers: 0 })));
 
-const ops = { project, compare, recommend: recommendAutoRecharge };
+const ops = {
+  project: async (request) => (await pooled()).project(request),
+  compare,
+  recommend: async (request, goal) => (await pooled()).recommendAutoRecharge(request, goal),
+};
 
 self.onmessage = async (e) => {
   const { id, op, args } = e.data;
