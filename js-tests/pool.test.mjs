@@ -1,4 +1,4 @@
-// ProjectionPool: `project` and `recommendAutoRecharge` over worker threads give exactly the
+// ProjectionPool: `project`, `compare` and `recommendAutoRecharge` over worker threads give exactly the
 // one-thread results and errors.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { project, recommendAutoRecharge, ProjectionPool, CreditcastError } from '../pkg/node.js';
+import { project, compare, recommendAutoRecharge, ProjectionPool, CreditcastError } from '../pkg/node.js';
 
 const base = {
   account: { openingBalance: '100', plan: { start: '2025-01-01' }, autoRecharge: { enabled: true, threshold: '40', amount: '90.5' } },
@@ -72,6 +72,40 @@ test('the pool recommends exactly what recommendAutoRecharge does, and rejects t
     assert.ok(thrown instanceof CreditcastError, String(thrown));
     assert.deepEqual([thrown.code, thrown.path], [code, path], thrown.message);
     await assert.rejects(pool.recommendAutoRecharge(r, g), (e) => {
+      assert.ok(e instanceof CreditcastError);
+      assert.deepEqual([e.code, e.path, e.message], [thrown.code, thrown.path, thrown.message]);
+      return true;
+    });
+  }
+});
+
+test('the pool compares exactly as compare does, and rejects the same errors', async () => {
+  const req = { ...base, days: 50, paths: 21 };
+  const variants = [
+    { label: 'as is' },
+    { label: 'roomy', autoRecharge: { enabled: true, threshold: '60', amount: '500' } },
+    { label: 'none', autoRecharge: { enabled: false }, negativeBalance: { allowed: false } },
+  ];
+  const whole = compare(req, variants);
+  assert.ok(whole.variants[0].bands.p50 instanceof Float64Array);
+  assert.deepEqual(await pool.compare(req, variants), whole);
+  for (const paths of [1, 3, 5]) {
+    const r = { ...req, paths };
+    assert.deepEqual(await pool.compare(r, variants), compare(r, variants), `paths ${paths}`);
+  }
+  const cases = [
+    [req, [], 'OUT_OF_RANGE', 'variants'],
+    [req, [{ label: 'x', autoRecharge: { enabled: true, threshold: '-5', amount: '10' } }], 'INVALID_SETTINGS', 'variants[0].autoRecharge.threshold'],
+    [req, [{ label: 'x', colour: 'red' }], 'UNKNOWN_FIELD', 'variants[0].colour'],
+    [req, undefined, 'INVALID_INPUT', 'variants'],
+    [{ ...req, paths: 0 }, variants, 'OUT_OF_RANGE', 'paths'],
+  ];
+  for (const [r, vs, code, path] of cases) {
+    let thrown;
+    try { compare(r, vs); } catch (e) { thrown = e; }
+    assert.ok(thrown instanceof CreditcastError, String(thrown));
+    assert.deepEqual([thrown.code, thrown.path], [code, path], thrown.message);
+    await assert.rejects(pool.compare(r, vs), (e) => {
       assert.ok(e instanceof CreditcastError);
       assert.deepEqual([e.code, e.path, e.message], [thrown.code, thrown.path, thrown.message]);
       return true;

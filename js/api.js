@@ -5,7 +5,7 @@ import {
   __project, __compare, __recommendAutoRecharge, __simulate, __simulateColumns,
 } from './creditcast_wasm.js';
 import { encodeScenario, tryEncode, withRefusals } from './columns.js';
-import { projectionResult, withTypedArrays } from './pool.js';
+import { comparison, projectionResult } from './pool.js';
 
 export { segmentMessage, RatingEngine } from './rating.js';
 export { ProjectionPool } from './pool.js';
@@ -20,9 +20,7 @@ export function project(request) {
 
 /** The same profile and seed under several account settings, side by side. */
 export function compare(request, variants) {
-  const c = __compare(request, variants);
-  for (const v of c.variants ?? []) withTypedArrays(v);
-  return c;
+  return comparison(__compare(request, variants));
 }
 
 /** The auto-recharge settings that keep interruptions under the goal with the fewest recharges. */

@@ -69,7 +69,7 @@ export declare function compare(request: ProjectionRequest | string, variants: V
 /** The auto-recharge threshold and amount that keep interruptions under the goal with the fewest recharges, with the evidence. */
 export declare function recommendAutoRecharge(request: ProjectionRequest | string, goal: RechargeGoal): Recommendation;
 
-/** `project` and `recommendAutoRecharge` with the paths spread over worker threads (Web Workers, or worker_threads in Node): the same result, sooner when there are many paths. */
+/** `project`, `compare` and `recommendAutoRecharge` with the paths spread over worker threads (Web Workers, or worker_threads in Node): the same result, sooner when there are many paths. */
 export declare class ProjectionPool {
   /** Start `workers` workers (default: the machine's cores less one, at least 1, at most 16); `0` runs everything on the calling thread. */
   static create(options?: { workers?: number }): Promise<ProjectionPool>;
@@ -77,6 +77,8 @@ export declare class ProjectionPool {
   readonly size: number;
   /** The same result as `project(request)`; rejects with the same `CreditcastError` on bad input. The calling thread runs path 0 and a share of the paths. */
   project(request: ProjectionRequest | string): Promise<ProjectionResult>;
+  /** The same result as `compare(request, variants)`, every variant's paths spread the same way; rejects with the same `CreditcastError` on bad input. */
+  compare(request: ProjectionRequest | string, variants: Variant[]): Promise<Comparison>;
   /** The same result as `recommendAutoRecharge(request, goal)`, every candidate's paths spread the same way; rejects with the same `CreditcastError` on bad input. */
   recommendAutoRecharge(request: ProjectionRequest | string, goal: RechargeGoal): Promise<Recommendation>;
   /** Stop the workers; `project` then runs on the calling thread alone. */

@@ -1,9 +1,11 @@
-// ProjectionPool: `project` and `recommendAutoRecharge` with the paths spread over worker threads (Web Workers in browsers,
+// ProjectionPool: `project`, `compare` and `recommendAutoRecharge` with the paths spread over worker
+// threads (Web Workers in browsers,
 // worker_threads in Node). Every path depends only on the request and its index, so the result
 // is exactly `project(request)`'s; the calling thread runs path 0 (in detail) and a share of the
 // others while the workers run the rest, then merges the figures.
 import {
-  __module, __project, __recommendAutoRecharge, __ProjectionRun, __RecommendationRun,
+  __module, __project, __compare, __recommendAutoRecharge, __ProjectionRun, __ComparisonRun,
+  __RecommendationRun,
 } from './creditcast_wasm.js';
 import { CreditcastError } from './errors.js';
 import { withRefusals } from './columns.js';
@@ -21,6 +23,12 @@ export function projectionResult(sent) {
   result.series.t = t;
   result.series.balance = balance;
   return withTypedArrays(result);
+}
+
+/** `__compare`'s (or `__ComparisonRun.finish`'s) answer as `compare` returns it. */
+export function comparison(c) {
+  for (const v of c.variants ?? []) withTypedArrays(v);
+  return c;
 }
 
 /** `series` and `bands` as `Float64Array`s. */
@@ -93,7 +101,7 @@ async function spawn(module) {
 
 let nextJob = 1;
 
-/** Run `job` (`{ op, request, goal, from, to }`) on `worker`: its bytes. */
+/** Run `job` (`{ op, request, extra, from, to }`) on `worker`: its bytes. */
 function runOn(worker, job) {
   return new Promise((resolve, reject) => {
     if (worker.dead) { reject(worker.dead); return; }
@@ -105,8 +113,8 @@ function runOn(worker, job) {
 }
 
 /**
- * `project` and `recommendAutoRecharge` over worker threads: the same results, sooner when there
- * are many paths. Create it
+ * `project`, `compare` and `recommendAutoRecharge` over worker threads: the same results, sooner
+ * when there are many paths. Create it
  * once (starting workers takes a few milliseconds each) and reuse it; `terminate()` stops them.
  */
 export class ProjectionPool {
@@ -155,45 +163,51 @@ export class ProjectionPool {
     return this.#spread('recommend', request, goal, () => __recommendAutoRecharge(request, goal));
   }
 
-  /** `op` over the calling thread and the workers, or `alone()` when it cannot be spread. */
-  async #spread(op, request, goal, alone) {
+  /**
+   * The same result as `compare(request, variants)`; it rejects with the same errors. Every
+   * variant's paths are spread like `project`'s.
+   */
+  compare(request, variants) {
+    return this.#spread('compare', request, variants, () => comparison(__compare(request, variants)));
+  }
+
+  /**
+   * `op` over the calling thread and the workers, or `alone()` when it cannot be spread. `extra`
+   * is the goal or the variants.
+   */
+  async #spread(op, request, extra, alone) {
     const workers = this.#workers.filter((w) => !w.dead);
     let text;
-    let goalText;
+    let extraText;
     try {
       text = typeof request === 'string' ? request : JSON.stringify(request);
-      goalText = typeof goal === 'string' ? goal : JSON.stringify(goal);
+      extraText = op === 'project' || typeof extra === 'string' ? extra : JSON.stringify(extra);
     } catch {
       return alone();
     }
     const paths = typeof request === 'string' ? pathsOf(text) : request?.paths;
     const shares = Math.min(workers.length + 1, Number.isSafeInteger(paths) && paths > 1 ? paths : 1);
-    if (text === undefined || (op === 'recommend' && goalText === undefined) || shares < 2) return alone();
+    if (text === undefined || (op !== 'project' && extraText === undefined) || shares < 2) return alone();
     // Equal shares; the calling thread's, which holds path 0, is the smallest.
     const base = Math.floor(paths / shares);
-    let extra = paths - base * shares;
+    let longer = paths - base * shares;
     let from = base;
     const jobs = [];
     for (const w of workers.slice(0, shares - 1)) {
-      const to = from + base + (extra > 0 ? 1 : 0);
-      if (extra > 0) extra--;
-      jobs.push(runOn(w, { op, request: text, goal: goalText, from, to }));
+      const to = from + base + (longer > 0 ? 1 : 0);
+      if (longer > 0) longer--;
+      jobs.push(runOn(w, { op, request: text, extra: extraText, from, to }));
       from = to;
     }
     const parts = Promise.all(jobs);
     // If the request fails here, the workers' answers are not waited for.
     parts.catch(() => {});
-    if (op === 'project') {
-      const run = new __ProjectionRun(text, base);
-      try {
-        return projectionResult(run.finish(await parts));
-      } finally {
-        run.free();
-      }
-    }
-    const run = new __RecommendationRun(text, goalText, base);
+    const run = op === 'project' ? new __ProjectionRun(text, base)
+      : op === 'compare' ? new __ComparisonRun(text, extraText, base)
+        : new __RecommendationRun(text, extraText, base);
     try {
-      return run.finish(await parts);
+      const r = run.finish(await parts);
+      return op === 'project' ? projectionResult(r) : op === 'compare' ? comparison(r) : r;
     } finally {
       run.free();
     }

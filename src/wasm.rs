@@ -705,13 +705,7 @@ impl ProjectionRun {
         #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] parts: JsValue,
     ) -> Result<JsValue, JsValue> {
         let bytes = parts_of(&parts)?;
-        let local = self.local.take().ok_or_else(|| {
-            throw(Error::new(
-                ErrorCode::InvalidInput,
-                "",
-                "this run is already finished",
-            ))
-        })?;
+        let local = self.local.take().ok_or_else(finished)?;
         let slices: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
         projection_out(
             projection::project_merge(&self.engine, &self.req, local, &slices).map_err(throw)?,
@@ -791,13 +785,7 @@ impl RecommendationRun {
         #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] parts: JsValue,
     ) -> Result<JsValue, JsValue> {
         let bytes = parts_of(&parts)?;
-        let local = self.local.take().ok_or_else(|| {
-            throw(Error::new(
-                ErrorCode::InvalidInput,
-                "",
-                "this run is already finished",
-            ))
-        })?;
+        let local = self.local.take().ok_or_else(finished)?;
         let slices: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
         to_js(
             &projection::recommend_merge(&self.engine, &self.req, &self.goal, local, &slices)
@@ -830,12 +818,99 @@ pub fn compare(
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Variant[]")] variants: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let text = stringify(&request).map_err(throw)?;
+    let (engine, req, vs) = compare_input(&request, &variants)?;
+    to_js(&projection::compare(&engine, &req, &vs).map_err(throw)?)
+}
+
+/// The request and variants of `compare`, parsed, and the engine of its rate card.
+#[cfg(feature = "balance")]
+fn compare_input(
+    request: &JsValue,
+    variants: &JsValue,
+) -> Result<
+    (
+        CoreEngine,
+        projection::ProjectionRequest,
+        Vec<projection::Variant>,
+    ),
+    JsValue,
+> {
+    let text = stringify(request).map_err(throw)?;
     let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
-    let vtext = stringify(&variants).map_err(|e| throw(e.at("variants")))?;
+    let vtext = stringify(variants).map_err(|e| throw(e.at("variants")))?;
     let vs = projection::Variant::list_from_json(&vtext).map_err(|e| throw(e.at("variants")))?;
     let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
-    to_js(&projection::compare(&engine, &req, &vs).map_err(throw)?)
+    Ok((engine, req, vs))
+}
+
+/// Paths `from..to` of a comparison, run in a `ProjectionPool` worker: opaque bytes for
+/// `__ComparisonRun.finish`.
+#[cfg(feature = "balance")]
+#[wasm_bindgen(js_name = "__comparePaths")]
+pub fn compare_paths(
+    #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Variant[]")] variants: JsValue,
+    from: u32,
+    to: u32,
+) -> Result<Vec<u8>, JsValue> {
+    let (engine, req, vs) = compare_input(&request, &variants)?;
+    projection::compare_paths(&engine, &req, &vs, from, to).map_err(throw)
+}
+
+/// A comparison whose paths `0..local` run here (in the constructor) while `ProjectionPool`'s
+/// workers run the rest; `finish` merges their figures, once.
+#[cfg(feature = "balance")]
+#[wasm_bindgen(js_name = "__ComparisonRun")]
+pub struct ComparisonRun {
+    engine: CoreEngine,
+    req: projection::ProjectionRequest,
+    variants: Vec<projection::Variant>,
+    local: Option<projection::LocalComparison>,
+}
+
+#[cfg(feature = "balance")]
+#[wasm_bindgen(js_class = "__ComparisonRun")]
+impl ComparisonRun {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Variant[]")] variants: JsValue,
+        local: u32,
+    ) -> Result<ComparisonRun, JsValue> {
+        let (engine, req, variants) = compare_input(&request, &variants)?;
+        let local = projection::compare_local(&engine, &req, &variants, local).map_err(throw)?;
+        Ok(ComparisonRun {
+            engine,
+            req,
+            variants,
+            local: Some(local),
+        })
+    }
+
+    /// The comparison, from the other paths' bytes (`__comparePaths`, in order).
+    #[wasm_bindgen(unchecked_return_type = "Comparison")]
+    pub fn finish(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] parts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let bytes = parts_of(&parts)?;
+        let local = self.local.take().ok_or_else(finished)?;
+        let slices: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
+        to_js(
+            &projection::compare_merge(&self.engine, &self.req, &self.variants, local, &slices)
+                .map_err(throw)?,
+        )
+    }
+}
+
+/// The error of a run's second `finish`.
+#[cfg(feature = "balance")]
+fn finished() -> JsValue {
+    throw(Error::new(
+        ErrorCode::InvalidInput,
+        "",
+        "this run is already finished",
+    ))
 }
 
 /// The auto-recharge threshold and amount that keep the chance of an interruption under the

@@ -9,9 +9,10 @@ use serde_json::{json, Value};
 
 use creditcast::account::{simulate, EventType, ScenarioEvent};
 use creditcast::projection::{
-    compare, path_events, path_scenario, project, project_local, project_merge, project_paths,
-    recommend_auto_recharge, recommend_local, recommend_merge, recommend_paths, ProjectionRequest,
-    ProjectionResult, RechargeGoal, Variant, MAX_LISTED_REFUSALS,
+    compare, compare_local, compare_merge, compare_paths, path_events, path_scenario, project,
+    project_local, project_merge, project_paths, recommend_auto_recharge, recommend_local,
+    recommend_merge, recommend_paths, ProjectionRequest, ProjectionResult, RechargeGoal, Variant,
+    MAX_LISTED_REFUSALS,
 };
 use creditcast::{ErrorCode, RateCard, RatingEngine};
 
@@ -768,6 +769,82 @@ fn advice_run_apart_gives_the_same_recommendation() {
     assert_eq!((x.code, x.path.as_str()), (ErrorCode::OutOfRange, "from"));
     let x = recommend_local(&e, &r, &goal, 24).err().unwrap();
     assert_eq!((x.code, x.path.as_str()), (ErrorCode::OutOfRange, "local"));
+}
+
+#[test]
+fn comparisons_run_apart_give_the_same_result() {
+    let e = engine();
+    let mut v = request(0.4, 45, "day", 17, 2);
+    v["profile"]["paymentFailureProbability"] = json!(0.05);
+    let r = req(&v);
+    let variants = Variant::list_from_json(
+        r#"[
+            { "label": "as is" },
+            { "label": "big recharges", "autoRecharge": { "enabled": true, "threshold": "50", "amount": "1000" } },
+            { "label": "no auto-recharge", "autoRecharge": { "enabled": false }, "negativeBalance": { "allowed": false } }
+        ]"#,
+    )
+    .unwrap();
+    let whole = compare(&e, &r, &variants).unwrap();
+    let apart = |local: u32, cuts: &[u32], vs: &[Variant]| {
+        let mut ends = cuts.to_vec();
+        if local < r.paths {
+            ends.push(r.paths);
+        }
+        let mut from = local;
+        let parts: Vec<Vec<u8>> = ends
+            .iter()
+            .map(|to| {
+                let b = compare_paths(&e, &r, vs, from, *to).unwrap();
+                from = *to;
+                b
+            })
+            .collect();
+        let slices: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        compare_merge(&e, &r, vs, compare_local(&e, &r, vs, local)?, &slices)
+    };
+    for (local, cuts) in [(1, vec![]), (6, vec![11]), (2, vec![3, 16]), (17, vec![])] {
+        assert_eq!(
+            apart(local, &cuts, &variants).unwrap(),
+            whole,
+            "local {local}, cuts {cuts:?}"
+        );
+    }
+    // Another variant list's paths, damage, gaps: coded errors.
+    let good = compare_paths(&e, &r, &variants, 4, 17).unwrap();
+    let merge = |parts: &[&[u8]]| {
+        let here = compare_local(&e, &r, &variants, 4).unwrap();
+        let x = compare_merge(&e, &r, &variants, here, parts);
+        x.map(|_| ()).map_err(|x| (x.code, x.path))
+    };
+    assert_eq!(merge(&[&good]), Ok(()));
+    let fewer = &variants[..2];
+    let foreign = compare_paths(&e, &r, fewer, 4, 17).unwrap();
+    let parts0 = Err((ErrorCode::InvalidInput, "parts[0]".to_string()));
+    assert_eq!(merge(&[&foreign]), parts0);
+    assert_eq!(merge(&[&good[..good.len() - 1]]), parts0);
+    assert_eq!(merge(&[&[good.clone(), vec![0]].concat()]), parts0);
+    // A length field larger than what follows.
+    let mut long = good.clone();
+    long[16..20].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert_eq!(merge(&[&long]), parts0);
+    let gap = Err((ErrorCode::InvalidInput, "parts".to_string()));
+    assert_eq!(
+        merge(&[&compare_paths(&e, &r, &variants, 5, 17).unwrap()]),
+        gap
+    );
+    assert_eq!(merge(&[]), gap);
+    let x = compare_merge(
+        &e,
+        &r,
+        &variants,
+        compare_local(&e, &r, fewer, 4).unwrap(),
+        &[&good],
+    )
+    .unwrap_err();
+    assert_eq!((x.code, x.path.as_str()), (ErrorCode::InvalidInput, ""));
+    let x = compare_paths(&e, &r, &variants, 0, 2).unwrap_err();
+    assert_eq!((x.code, x.path.as_str()), (ErrorCode::OutOfRange, "from"));
 }
 
 #[test]

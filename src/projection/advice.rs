@@ -11,10 +11,12 @@ use crate::money::{div, Dec};
 use crate::rating::RatingEngine;
 
 use super::path::Plan;
-use super::stats::{run_all, run_range, Bands, Counts, MonthBand, Reader, RechargeBin};
+use super::stats::{
+    reduce, run_all, run_range, Bands, Counts, MonthBand, Partial, Reader, RechargeBin,
+};
 use super::{
-    check_local, check_range, key_of, prepare, request_key, run_projection, start_for,
-    ProjectionRequest, Series, Summary,
+    check_local, check_range, key_of, prepare, request_key, result_of, run_projection, start_for,
+    threshold_of, ProjectionRequest, ProjectionResult, Series, Summary,
 };
 
 /// Most variants in one `compare`.
@@ -143,6 +145,21 @@ pub fn compare(
     req: &ProjectionRequest,
     variants: &[Variant],
 ) -> Result<Comparison, Error> {
+    let (plan, configs) = variant_configs(engine, req, variants)?;
+    let mut out = Vec::with_capacity(variants.len());
+    for (v, config) in variants.iter().zip(configs) {
+        let r = run_projection(&plan, req, &config, LedgerMode::None)?;
+        out.push(variant_result(v, config, r));
+    }
+    Ok(Comparison { variants: out })
+}
+
+/// The plan, and each variant's account, checked.
+fn variant_configs<'e>(
+    engine: &'e RatingEngine,
+    req: &ProjectionRequest,
+    variants: &[Variant],
+) -> Result<(Plan<'e>, Vec<AccountConfig>), Error> {
     if variants.is_empty() || variants.len() > MAX_VARIANTS {
         return Err(Error::new(
             if variants.is_empty() {
@@ -164,21 +181,134 @@ pub fn compare(
             Ok(c)
         })
         .collect::<Result<Vec<_>, Error>>()?;
+    Ok((plan, configs))
+}
+
+fn variant_result(v: &Variant, config: AccountConfig, r: ProjectionResult) -> VariantResult {
+    VariantResult {
+        label: v.label.clone(),
+        account: config,
+        summary: r.summary,
+        series: r.series,
+        bands: r.bands,
+        monthly_spend: r.monthly_spend,
+        interruption_probability: r.interruption_probability,
+        recharge_failure_probability: r.recharge_failure_probability,
+        recharges_per_month: r.recharges_per_month,
+        mean_recharges: r.mean_recharges,
+    }
+}
+
+/// Leads the bytes of [`compare_paths`]: format and version.
+const COMPARE_MAGIC: &[u8; 4] = b"ccc1";
+
+/// Identifies a request and its variants.
+fn compare_key(req: &ProjectionRequest, variants: &[Variant]) -> Result<u64, Error> {
+    key_of(&variants, request_key(req)?)
+}
+
+/// Paths `from..to` of `compare(req, variants)` (`1 ≤ from < to ≤ paths`), run apart under every
+/// variant: what another thread computes for [`compare_merge`]. The bytes are opaque: per
+/// variant, the figures [`project_paths`](super::project_paths) gives.
+pub fn compare_paths(
+    engine: &RatingEngine,
+    req: &ProjectionRequest,
+    variants: &[Variant],
+    from: u32,
+    to: u32,
+) -> Result<Vec<u8>, Error> {
+    let (plan, configs) = variant_configs(engine, req, variants)?;
+    check_range(from, to, req.paths)?;
+    let key = compare_key(req, variants)?;
+    let mut b = Vec::new();
+    b.extend_from_slice(COMPARE_MAGIC);
+    b.extend_from_slice(&key.to_le_bytes());
+    b.extend_from_slice(&(configs.len() as u32).to_le_bytes());
+    for config in &configs {
+        let part = run_range(
+            &plan,
+            config,
+            threshold_of(config),
+            (from, to),
+            LedgerMode::None,
+        )?;
+        let bytes = part.to_bytes(key);
+        b.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        b.extend_from_slice(&bytes);
+    }
+    Ok(b)
+}
+
+/// Paths `0..local` of a comparison, under every variant, run here while other threads run the
+/// rest with [`compare_paths`]; [`compare_merge`] completes it.
+pub struct LocalComparison {
+    parts: Vec<Partial>,
+    key: u64,
+}
+
+/// Run paths `0..local` (`1 ≤ local ≤ paths`) of `compare(req, variants)`.
+pub fn compare_local(
+    engine: &RatingEngine,
+    req: &ProjectionRequest,
+    variants: &[Variant],
+    local: u32,
+) -> Result<LocalComparison, Error> {
+    let (plan, configs) = variant_configs(engine, req, variants)?;
+    check_local(local, req.paths)?;
+    let parts = configs
+        .iter()
+        .map(|c| run_range(&plan, c, threshold_of(c), (0, local), LedgerMode::None))
+        .collect::<Result<_, _>>()?;
+    Ok(LocalComparison {
+        parts,
+        key: compare_key(req, variants)?,
+    })
+}
+
+/// The same result as [`compare`]: paths `0..local` from [`compare_local`], the others as
+/// [`compare_paths`] bytes of the same request and variants, in order, covering `local..paths`
+/// once.
+pub fn compare_merge(
+    engine: &RatingEngine,
+    req: &ProjectionRequest,
+    variants: &[Variant],
+    local: LocalComparison,
+    parts: &[&[u8]],
+) -> Result<Comparison, Error> {
+    let (plan, configs) = variant_configs(engine, req, variants)?;
+    let key = compare_key(req, variants)?;
+    if key != local.key {
+        return Err(Error::new(
+            C::InvalidInput,
+            "",
+            "the local paths are of another request or variants",
+        ));
+    }
+    let mut per: Vec<Vec<Partial>> = local.parts.into_iter().map(|p| vec![p]).collect();
+    for (i, b) in parts.iter().enumerate() {
+        let at = |e: Error| e.at(&format!("parts[{i}]"));
+        let mut r = Reader::open(b, COMPARE_MAGIC, key).map_err(at)?;
+        if r.u32().map_err(at)? as usize != per.len() {
+            return Err(at(Error::new(
+                C::InvalidInput,
+                "",
+                "another number of variants",
+            )));
+        }
+        for list in &mut per {
+            let n = r.u32().map_err(at)? as usize;
+            let bytes = r.slice(n).map_err(at)?;
+            let (days, months) = (plan.days, plan.months.len());
+            list.push(Partial::from_bytes(bytes, key, days, months).map_err(at)?);
+        }
+        r.end().map_err(at)?;
+    }
     let mut out = Vec::with_capacity(variants.len());
-    for (v, config) in variants.iter().zip(configs) {
-        let r = run_projection(&plan, req, &config, LedgerMode::None)?;
-        out.push(VariantResult {
-            label: v.label.clone(),
-            account: config,
-            summary: r.summary,
-            series: r.series,
-            bands: r.bands,
-            monthly_spend: r.monthly_spend,
-            interruption_probability: r.interruption_probability,
-            recharge_failure_probability: r.recharge_failure_probability,
-            recharges_per_month: r.recharges_per_month,
-            mean_recharges: r.mean_recharges,
-        });
+    for ((v, config), partials) in variants.iter().zip(configs).zip(per) {
+        let threshold = threshold_of(&config);
+        let agg = reduce(&plan, req.paths, partials)?;
+        let r = result_of(&plan, req, threshold, agg)?;
+        out.push(variant_result(v, config, r));
     }
     Ok(Comparison { variants: out })
 }

@@ -50,9 +50,10 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub use advice::{
-    compare, recommend_auto_recharge, recommend_local, recommend_merge, recommend_paths, Candidate,
-    Comparison, LocalAdvice, PlanOverride, RechargeGoal, Recommendation, Variant, VariantResult,
-    MAX_CANDIDATES, MAX_VARIANTS,
+    compare, compare_local, compare_merge, compare_paths, recommend_auto_recharge, recommend_local,
+    recommend_merge, recommend_paths, Candidate, Comparison, LocalAdvice, LocalComparison,
+    PlanOverride, RechargeGoal, Recommendation, Variant, VariantResult, MAX_CANDIDATES,
+    MAX_VARIANTS,
 };
 pub use path::MAX_DAILY_VOLUME;
 pub use profile::{

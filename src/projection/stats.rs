@@ -182,6 +182,16 @@ impl<'a> Reader<'a> {
         self.take().map(u64::from_le_bytes)
     }
 
+    /// The next `n` bytes.
+    pub fn slice(&mut self, n: usize) -> Result<&'a [u8], Error> {
+        if n > self.0.len() {
+            return Err(bad("truncated"));
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Ok(head)
+    }
+
     fn f64(&mut self) -> Result<f64, Error> {
         self.take().map(f64::from_le_bytes)
     }

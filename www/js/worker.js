@@ -1,8 +1,8 @@
 // Heavy engine work off the main thread: multi-path projections, comparisons, recommendations.
 // Same package, same origin; results come back by structured clone (typed arrays included).
-// Projections and recommendations spread their paths over a ProjectionPool's workers (started on first use; they
-// stop with this worker when a newer request replaces it).
-import { ProjectionPool, compare } from '/pkg/index.js';
+// Every job spreads its paths over a ProjectionPool's workers (started on first use; they stop
+// with this worker when a newer request replaces it).
+import { ProjectionPool } from '/pkg/index.js';
 
 let pool = null;
 // Without workers (none could start) the pool runs on this thread.
@@ -10,7 +10,7 @@ const pooled = () => (pool ??= ProjectionPool.create().catch(() => ProjectionPoo
 
 const ops = {
   project: async (request) => (await pooled()).project(request),
-  compare,
+  compare: async (request, variants) => (await pooled()).compare(request, variants),
   recommend: async (request, goal) => (await pooled()).recommendAutoRecharge(request, goal),
 };
 
