@@ -4,8 +4,7 @@
 // is exactly `project(request)`'s; the calling thread runs path 0 (in detail) and a share of the
 // others while the workers run the rest, then merges the figures.
 import {
-  __module, __project, __compare, __recommendAutoRecharge, __ProjectionRun, __ComparisonRun,
-  __RecommendationRun,
+  __module, __project, __compare, __recommendAutoRecharge, __PoolRun,
 } from './creditcast_wasm.js';
 import { CreditcastError } from './errors.js';
 import { withRefusals } from './columns.js';
@@ -202,9 +201,7 @@ export class ProjectionPool {
     const parts = Promise.all(jobs);
     // If the request fails here, the workers' answers are not waited for.
     parts.catch(() => {});
-    const run = op === 'project' ? new __ProjectionRun(text, base)
-      : op === 'compare' ? new __ComparisonRun(text, extraText, base)
-        : new __RecommendationRun(text, extraText, base);
+    const run = new __PoolRun(op, text, extraText, base);
     try {
       const r = run.finish(await parts);
       return op === 'project' ? projectionResult(r) : op === 'compare' ? comparison(r) : r;

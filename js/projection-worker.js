@@ -1,8 +1,7 @@
 // A ProjectionPool worker (see pool.js): it instantiates the module the pool sends, then runs
-// ranges of a projection's (a comparison's, an auto-recharge search's) paths and answers with their figures as bytes.
-import {
-  initSync, __comparePaths, __projectPaths, __recommendPaths, __setErrorClass,
-} from './creditcast_wasm.js';
+// ranges of a job's paths (a projection, a comparison, an auto-recharge search) and answers with
+// their figures as bytes.
+import { initSync, __poolPaths, __setErrorClass } from './creditcast_wasm.js';
 import { CreditcastError } from './errors.js';
 
 function handle(msg, reply) {
@@ -14,9 +13,7 @@ function handle(msg, reply) {
   }
   const { id, op, request, extra, from, to } = msg;
   try {
-    const bytes = op === 'recommend' ? __recommendPaths(request, extra, from, to)
-      : op === 'compare' ? __comparePaths(request, extra, from, to)
-        : __projectPaths(request, from, to);
+    const bytes = __poolPaths(op, request, extra, from, to);
     reply({ id, bytes }, [bytes.buffer]);
   } catch (e) {
     if (e instanceof CreditcastError) reply({ id, error: { code: e.code, path: e.path, message: e.detail, problems: e.problems } });

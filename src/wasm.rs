@@ -652,81 +652,6 @@ pub fn module() -> JsValue {
     wasm_bindgen::module()
 }
 
-/// Paths `from..to` of a projection, run in a `ProjectionPool` worker: opaque bytes for
-/// `__ProjectionRun.finish`.
-#[cfg(feature = "balance")]
-#[wasm_bindgen(js_name = "__projectPaths")]
-pub fn project_paths(
-    #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
-    from: u32,
-    to: u32,
-) -> Result<Vec<u8>, JsValue> {
-    let text = stringify(&request).map_err(throw)?;
-    let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
-    let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
-    projection::project_paths(&engine, &req, from, to).map_err(throw)
-}
-
-/// A projection whose paths `0..local` run here (in the constructor) while `ProjectionPool`'s
-/// workers run the rest; `finish` merges their bytes into `__project`'s result, once.
-#[cfg(feature = "balance")]
-#[wasm_bindgen(js_name = "__ProjectionRun")]
-pub struct ProjectionRun {
-    engine: CoreEngine,
-    req: projection::ProjectionRequest,
-    local: Option<projection::LocalPaths>,
-}
-
-#[cfg(feature = "balance")]
-#[wasm_bindgen(js_class = "__ProjectionRun")]
-impl ProjectionRun {
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
-        local: u32,
-    ) -> Result<ProjectionRun, JsValue> {
-        let text = stringify(&request).map_err(throw)?;
-        let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
-        let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
-        let local = projection::project_local(&engine, &req, local).map_err(throw)?;
-        Ok(ProjectionRun {
-            engine,
-            req,
-            local: Some(local),
-        })
-    }
-
-    /// The result, from the other paths' bytes (`__projectPaths`, in order).
-    #[wasm_bindgen(
-        unchecked_return_type = "[ProjectionResult, string, Float64Array, string[], Float64Array, Float64Array]"
-    )]
-    pub fn finish(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] parts: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let bytes = parts_of(&parts)?;
-        let local = self.local.take().ok_or_else(finished)?;
-        let slices: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
-        projection_out(
-            projection::project_merge(&self.engine, &self.req, local, &slices).map_err(throw)?,
-        )
-    }
-}
-
-/// Paths `from..to` of an auto-recharge search, run in a `ProjectionPool` worker: opaque bytes
-/// for `__RecommendationRun.finish`.
-#[cfg(feature = "balance")]
-#[wasm_bindgen(js_name = "__recommendPaths")]
-pub fn recommend_paths(
-    #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RechargeGoal")] goal: JsValue,
-    from: u32,
-    to: u32,
-) -> Result<Vec<u8>, JsValue> {
-    let (engine, req, g) = advice_input(&request, &goal)?;
-    projection::recommend_paths(&engine, &req, &g, from, to).map_err(throw)
-}
-
 /// The request and goal of `recommendAutoRecharge`, parsed, and the engine of its rate card.
 #[cfg(feature = "balance")]
 fn advice_input(
@@ -746,52 +671,6 @@ fn advice_input(
     let g = projection::RechargeGoal::from_json(&gtext).map_err(|e| throw(e.at("goal")))?;
     let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
     Ok((engine, req, g))
-}
-
-/// An auto-recharge search whose paths `0..local` run here (in the constructor) while
-/// `ProjectionPool`'s workers run the rest; `finish` merges their counts, once.
-#[cfg(feature = "balance")]
-#[wasm_bindgen(js_name = "__RecommendationRun")]
-pub struct RecommendationRun {
-    engine: CoreEngine,
-    req: projection::ProjectionRequest,
-    goal: projection::RechargeGoal,
-    local: Option<projection::LocalAdvice>,
-}
-
-#[cfg(feature = "balance")]
-#[wasm_bindgen(js_class = "__RecommendationRun")]
-impl RecommendationRun {
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RechargeGoal")] goal: JsValue,
-        local: u32,
-    ) -> Result<RecommendationRun, JsValue> {
-        let (engine, req, goal) = advice_input(&request, &goal)?;
-        let local = projection::recommend_local(&engine, &req, &goal, local).map_err(throw)?;
-        Ok(RecommendationRun {
-            engine,
-            req,
-            goal,
-            local: Some(local),
-        })
-    }
-
-    /// The recommendation, from the other paths' bytes (`__recommendPaths`, in order).
-    #[wasm_bindgen(unchecked_return_type = "Recommendation")]
-    pub fn finish(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] parts: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let bytes = parts_of(&parts)?;
-        let local = self.local.take().ok_or_else(finished)?;
-        let slices: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
-        to_js(
-            &projection::recommend_merge(&self.engine, &self.req, &self.goal, local, &slices)
-                .map_err(throw)?,
-        )
-    }
 }
 
 /// `Uint8Array[]` from JS, copied.
@@ -843,52 +722,109 @@ fn compare_input(
     Ok((engine, req, vs))
 }
 
-/// Paths `from..to` of a comparison, run in a `ProjectionPool` worker: opaque bytes for
-/// `__ComparisonRun.finish`.
+/// A `ProjectionPool` job's input: `op` is `"project"`, `"compare"` (`extra`: the variants) or
+/// `"recommend"` (`extra`: the goal).
 #[cfg(feature = "balance")]
-#[wasm_bindgen(js_name = "__comparePaths")]
-pub fn compare_paths(
+enum PoolInput {
+    Project,
+    Compare(Vec<projection::Variant>),
+    Recommend(projection::RechargeGoal),
+}
+
+#[cfg(feature = "balance")]
+fn pool_input(
+    op: &str,
+    request: &JsValue,
+    extra: &JsValue,
+) -> Result<(CoreEngine, projection::ProjectionRequest, PoolInput), JsValue> {
+    match op {
+        "project" => {
+            let text = stringify(request).map_err(throw)?;
+            let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
+            let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
+            Ok((engine, req, PoolInput::Project))
+        }
+        "compare" => compare_input(request, extra).map(|(e, r, v)| (e, r, PoolInput::Compare(v))),
+        "recommend" => {
+            advice_input(request, extra).map(|(e, r, g)| (e, r, PoolInput::Recommend(g)))
+        }
+        _ => Err(throw(Error::new(
+            ErrorCode::InvalidValue,
+            "op",
+            format!("unknown pool job `{op}`: give project, compare or recommend"),
+        ))),
+    }
+}
+
+/// Paths `from..to` of a job, run in a `ProjectionPool` worker: opaque bytes for
+/// `__PoolRun.finish`.
+#[cfg(feature = "balance")]
+#[wasm_bindgen(js_name = "__poolPaths")]
+pub fn pool_paths(
+    op: &str,
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Variant[]")] variants: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Variant[] | RechargeGoal | string | undefined")]
+    extra: JsValue,
     from: u32,
     to: u32,
 ) -> Result<Vec<u8>, JsValue> {
-    let (engine, req, vs) = compare_input(&request, &variants)?;
-    projection::compare_paths(&engine, &req, &vs, from, to).map_err(throw)
+    let (engine, req, input) = pool_input(op, &request, &extra)?;
+    match input {
+        PoolInput::Project => projection::project_paths(&engine, &req, from, to),
+        PoolInput::Compare(vs) => projection::compare_paths(&engine, &req, &vs, from, to),
+        PoolInput::Recommend(g) => projection::recommend_paths(&engine, &req, &g, from, to),
+    }
+    .map_err(throw)
 }
 
-/// A comparison whose paths `0..local` run here (in the constructor) while `ProjectionPool`'s
-/// workers run the rest; `finish` merges their figures, once.
+/// Paths `0..local` of a pool job, run here.
 #[cfg(feature = "balance")]
-#[wasm_bindgen(js_name = "__ComparisonRun")]
-pub struct ComparisonRun {
+enum PoolLocal {
+    Project(Box<projection::LocalPaths>),
+    Compare(Vec<projection::Variant>, projection::LocalComparison),
+    Recommend(projection::RechargeGoal, projection::LocalAdvice),
+}
+
+/// A `ProjectionPool` job whose paths `0..local` run here (in the constructor) while the pool's
+/// workers run the rest; `finish` merges their bytes into the one-thread function's result, once.
+#[cfg(feature = "balance")]
+#[wasm_bindgen(js_name = "__PoolRun")]
+pub struct PoolRun {
     engine: CoreEngine,
     req: projection::ProjectionRequest,
-    variants: Vec<projection::Variant>,
-    local: Option<projection::LocalComparison>,
+    local: Option<PoolLocal>,
 }
 
 #[cfg(feature = "balance")]
-#[wasm_bindgen(js_class = "__ComparisonRun")]
-impl ComparisonRun {
+#[wasm_bindgen(js_class = "__PoolRun")]
+impl PoolRun {
     #[wasm_bindgen(constructor)]
     pub fn new(
+        op: &str,
         #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Variant[]")] variants: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Variant[] | RechargeGoal | string | undefined")]
+        extra: JsValue,
         local: u32,
-    ) -> Result<ComparisonRun, JsValue> {
-        let (engine, req, variants) = compare_input(&request, &variants)?;
-        let local = projection::compare_local(&engine, &req, &variants, local).map_err(throw)?;
-        Ok(ComparisonRun {
+    ) -> Result<PoolRun, JsValue> {
+        let (engine, req, input) = pool_input(op, &request, &extra)?;
+        let local = match input {
+            PoolInput::Project => projection::project_local(&engine, &req, local)
+                .map(|l| PoolLocal::Project(Box::new(l))),
+            PoolInput::Compare(vs) => projection::compare_local(&engine, &req, &vs, local)
+                .map(|l| PoolLocal::Compare(vs, l)),
+            PoolInput::Recommend(g) => projection::recommend_local(&engine, &req, &g, local)
+                .map(|l| PoolLocal::Recommend(g, l)),
+        }
+        .map_err(throw)?;
+        Ok(PoolRun {
             engine,
             req,
-            variants,
             local: Some(local),
         })
     }
 
-    /// The comparison, from the other paths' bytes (`__comparePaths`, in order).
-    #[wasm_bindgen(unchecked_return_type = "Comparison")]
+    /// The result, from the other paths' bytes (`__poolPaths`, in order): what `__project`,
+    /// `__compare` or `__recommendAutoRecharge` returns.
     pub fn finish(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] parts: JsValue,
@@ -896,10 +832,18 @@ impl ComparisonRun {
         let bytes = parts_of(&parts)?;
         let local = self.local.take().ok_or_else(finished)?;
         let slices: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
-        to_js(
-            &projection::compare_merge(&self.engine, &self.req, &self.variants, local, &slices)
-                .map_err(throw)?,
-        )
+        let (e, r) = (&self.engine, &self.req);
+        match local {
+            PoolLocal::Project(l) => {
+                projection_out(projection::project_merge(e, r, *l, &slices).map_err(throw)?)
+            }
+            PoolLocal::Compare(vs, l) => {
+                to_js(&projection::compare_merge(e, r, &vs, l, &slices).map_err(throw)?)
+            }
+            PoolLocal::Recommend(g, l) => {
+                to_js(&projection::recommend_merge(e, r, &g, l, &slices).map_err(throw)?)
+            }
+        }
     }
 }
 

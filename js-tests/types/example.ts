@@ -159,7 +159,7 @@ const pool: ProjectionPool = await ProjectionPool.create({ workers: 2 });
 const pooled: ProjectionResult = await pool.project(request);
 const pooledBand: Float64Array = pooled.bands.p50;
 const pooledAdvice: Recommendation = await pool.recommendAutoRecharge(request, { maxInterruptionProbability: 0.05 });
-const pooledSide: Comparison = await pool.compare(request, [{ label: 'post-paid', postpaid: true }]);
+const pooledSide: Comparison = await pool.compare(request, [{ label: 'manual top-ups', autoRecharge: { enabled: false } }]);
 pool.terminate();
 const recommendation: Recommendation = recommendAutoRecharge(request, { maxInterruptionProbability: 0.05 });
 const threshold: Decimal | undefined = recommendation.recommended?.threshold;
