@@ -232,4 +232,12 @@ dictionary('project', [...requests, card]);
 mkdirSync(join(corpus, 'rate'), { recursive: true });
 mkdirSync(join(corpus, 'simulate_structured'), { recursive: true });
 
+// ---- merge: a job byte (0 project, 1 compare, 2 recommend; +0x80: the rest is the bytes
+// themselves), then (position, xor) triples applied to the workers' real bytes ----
+for (const job of [0, 1, 2]) {
+  seed('merge', Buffer.from([job]));
+  seed('merge', Buffer.from([job, 20, 0, 0xff, 30, 0, 0x01]));
+  seed('merge', Buffer.from([job | 0x80, ...Buffer.from('ccp1')]));
+}
+
 console.log(`make-seeds: ${Object.entries(counts).map(([t, n]) => `${t} ${n}`).join(', ')}`);

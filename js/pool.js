@@ -1,8 +1,8 @@
-// ProjectionPool: `project`, `compare` and `recommendAutoRecharge` with the paths spread over worker
-// threads (Web Workers in browsers,
-// worker_threads in Node). Every path depends only on the request and its index, so the result
-// is exactly `project(request)`'s; the calling thread runs path 0 (in detail) and a share of the
-// others while the workers run the rest, then merges the figures.
+// ProjectionPool: `project`, `compare` and `recommendAutoRecharge` with the paths spread over
+// worker threads (Web Workers in browsers, worker_threads in Node). Every path depends only on the
+// request and its index, so the result is exactly the one-thread function's; the calling thread
+// runs path 0 (in detail) and a share of the others while the workers run the rest, then the core
+// merges the figures (`__PoolRun`, src/wasm.rs).
 import {
   __module, __project, __compare, __recommendAutoRecharge, __PoolRun,
 } from './creditcast_wasm.js';
@@ -14,7 +14,7 @@ const MAX_WORKERS = 16;
 
 const typed = (a) => (a instanceof Float64Array ? a : Float64Array.from(a));
 
-/** `__project`'s (or `__ProjectionRun.finish`'s) answer as `project` returns it. */
+/** `__project`'s (or a projection `__PoolRun`'s) answer as `project` returns it. */
 export function projectionResult(sent) {
   // The core sends the refusals and the series apart from the result's JSON (see src/wasm.rs).
   const result = withRefusals(sent);
@@ -24,7 +24,7 @@ export function projectionResult(sent) {
   return withTypedArrays(result);
 }
 
-/** `__compare`'s (or `__ComparisonRun.finish`'s) answer as `compare` returns it. */
+/** `__compare`'s (or a comparison `__PoolRun`'s) answer as `compare` returns it. */
 export function comparison(c) {
   for (const v of c.variants ?? []) withTypedArrays(v);
   return c;
@@ -113,8 +113,8 @@ function runOn(worker, job) {
 
 /**
  * `project`, `compare` and `recommendAutoRecharge` over worker threads: the same results, sooner
- * when there are many paths. Create it
- * once (starting workers takes a few milliseconds each) and reuse it; `terminate()` stops them.
+ * when there are many paths. Create it once (starting workers takes a few milliseconds each) and
+ * reuse it; `terminate()` stops them.
  */
 export class ProjectionPool {
   #workers;
@@ -134,14 +134,13 @@ export class ProjectionPool {
       throw new CreditcastError('OUT_OF_RANGE', 'workers', `workers must be an integer 0 to ${MAX_WORKERS} (got ${String(n)})`);
     }
     const module = __module();
-    const workers = [];
-    try {
-      for (let i = 0; i < n; i++) workers.push(await spawn(module));
-    } catch (e) {
-      for (const w of workers) w.terminate();
-      throw e;
+    const started = await Promise.allSettled(Array.from({ length: n }, () => spawn(module)));
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) {
+      for (const s of started) if (s.status === 'fulfilled') s.value.terminate();
+      throw failed.reason;
     }
-    return new ProjectionPool(workers);
+    return new ProjectionPool(started.map((s) => s.value));
   }
 
   /** Workers running (those that failed are left out). */

@@ -529,3 +529,112 @@ pub fn check_project(text: &str) {
         "path 0 replayed: end balance differs"
     );
 }
+
+/// A small request whose three pool jobs (project, compare, recommend) have paths that differ:
+/// variation, failed payments, a low balance.
+struct MergeCase {
+    req: creditcast::projection::ProjectionRequest,
+    variants: Vec<creditcast::projection::Variant>,
+    goal: creditcast::projection::RechargeGoal,
+    /// Per job: the bytes of paths 2..5 (run apart from paths 0..2).
+    parts: [Vec<u8>; 3],
+}
+
+fn merge_case() -> &'static MergeCase {
+    use creditcast::projection::{
+        compare_paths, project_paths, recommend_paths, ProjectionRequest, RechargeGoal, Variant,
+    };
+    static CASE: OnceLock<MergeCase> = OnceLock::new();
+    CASE.get_or_init(|| {
+        let req = ProjectionRequest::from_json(
+            r#"{ "account": { "openingBalance": "30", "plan": { "start": "2025-01-01" },
+                 "autoRecharge": { "enabled": true, "threshold": "10", "amount": "25" } },
+               "profile": { "services": { "sms": { "perDay": 700, "variation": 0.5 } },
+                 "paymentFailureProbability": 0.2 },
+               "start": "2025-01-20", "days": 20, "paths": 5, "seed": 9 }"#,
+        )
+        .expect("the merge case's request is valid");
+        let variants = Variant::list_from_json(
+            r#"[{ "label": "a" }, { "label": "b", "autoRecharge": { "enabled": false } }]"#,
+        )
+        .expect("valid variants");
+        let goal = RechargeGoal::from_json(
+            r#"{ "maxInterruptionProbability": 0.3, "thresholds": ["5", "15"], "amounts": ["20"] }"#,
+        )
+        .expect("a valid goal");
+        let e = default_engine();
+        let parts = [
+            project_paths(e, &req, 2, 5).expect("paths 2..5"),
+            compare_paths(e, &req, &variants, 2, 5).expect("compared paths 2..5"),
+            recommend_paths(e, &req, &goal, 2, 5).expect("searched paths 2..5"),
+        ];
+        MergeCase {
+            req,
+            variants,
+            goal,
+            parts,
+        }
+    })
+}
+
+/// The bytes `ProjectionPool`'s workers send back, damaged: the first byte picks the job (and
+/// whether the rest is taken as the bytes themselves); the rest is (position, xor) pairs applied
+/// to the real bytes. Merging must give the one-thread result or an error, never a panic; the
+/// undamaged bytes must give exactly the one-thread result.
+pub fn check_merge(data: &[u8]) {
+    use creditcast::projection::{
+        compare, compare_local, compare_merge, project, project_local, project_merge,
+        recommend_auto_recharge, recommend_local, recommend_merge,
+    };
+    let Some((&head, rest)) = data.split_first() else {
+        return;
+    };
+    let case = merge_case();
+    let job = usize::from(head % 3);
+    let bytes = if head & 0x80 != 0 {
+        rest.to_vec()
+    } else {
+        let mut b = case.parts[job].clone();
+        for pair in rest.chunks_exact(3) {
+            let at = usize::from(u16::from_le_bytes([pair[0], pair[1]]));
+            if let Some(x) = b.get_mut(at % b.len().max(1)) {
+                *x ^= pair[2];
+            }
+        }
+        b
+    };
+    let intact = bytes == case.parts[job];
+    let (e, r) = (default_engine(), &case.req);
+    let parts: [&[u8]; 1] = [&bytes];
+    match job {
+        0 => {
+            let local = project_local(e, r, 2).expect("paths 0..2");
+            let merged = project_merge(e, r, local, &parts);
+            if intact {
+                assert_eq!(merged.ok(), project(e, r).ok(), "merged projection differs");
+            }
+        }
+        1 => {
+            let local = compare_local(e, r, &case.variants, 2).expect("compared paths 0..2");
+            let merged = compare_merge(e, r, &case.variants, local, &parts);
+            if intact {
+                assert_eq!(
+                    merged.ok(),
+                    compare(e, r, &case.variants).ok(),
+                    "merged comparison differs"
+                );
+            }
+        }
+        _ => {
+            let local = recommend_local(e, r, &case.goal, 2).expect("searched paths 0..2");
+            let merged = recommend_merge(e, r, &case.goal, local, &parts);
+            if intact {
+                assert_eq!(
+                    merged.ok(),
+                    recommend_auto_recharge(e, r, &case.goal).ok(),
+                    "merged recommendation differs"
+                );
+            }
+        }
+    }
+}
