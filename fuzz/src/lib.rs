@@ -595,9 +595,10 @@ pub fn check_merge(data: &[u8]) {
         rest.to_vec()
     } else {
         let mut b = case.parts[job].clone();
+        let n = b.len().max(1);
         for pair in rest.chunks_exact(3) {
             let at = usize::from(u16::from_le_bytes([pair[0], pair[1]]));
-            if let Some(x) = b.get_mut(at % b.len().max(1)) {
+            if let Some(x) = b.get_mut(at % n) {
                 *x ^= pair[2];
             }
         }
