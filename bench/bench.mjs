@@ -68,7 +68,9 @@ if (existsSync(nativeFile)) {
   row('ratio WASM/native time (vs native on parsed events)', ratio.toFixed(2), '≤ 2', ratio <= 2 ? 'yes' : 'NO');
   const ratioJson = native.rateBatchJsonEventsPerSec / wasmRate;
   row('ratio WASM/native time (both from the same JSON-shaped input)', ratioJson.toFixed(2), '≤ 2', ratioJson <= 2 ? 'yes' : 'NO');
-  if (native.projectHourlyMs) globalThis.nativeProjection = { hourlyMs: native.projectHourlyMs, dailyMs: native.projectDailyMs };
+  if (native.projectHourlyMs) {
+    globalThis.nativeProjection = { hourlyMs: native.projectHourlyMs, dailyMs: native.projectDailyMs, threadedMs: native.projectDailyThreadedMs, threads: native.threads };
+  }
   if (native.simulateEventsPerSec) {
     row('simulate, native, 1 year × 10,000 SMS/day (3.65 M events, ledger "none")', `${fmt(native.simulateEventsPerSec)} events/s`);
     globalThis.nativeSimulate = native.simulateEventsPerSec;
@@ -143,6 +145,11 @@ row('rateBatch speed-up over the plain-JS baseline', `${(wasmRate / baseRate).to
   const threads = `${plural(pool.size, 'worker')} + the calling thread, ${plural(availableParallelism(), 'core')}`;
   pool.terminate();
   row(`project, WASM, 1,000 paths daily, ProjectionPool (${threads})`, `${tPool.toFixed(0)} ms`, '≤ 250 ms', tPool <= 250 ? 'yes' : 'NO');
+  const np = globalThis.nativeProjection;
+  if (np?.threadedMs) {
+    row(`project, native, 1,000 paths daily on ${plural(np.threads, 'thread')} (split as the pool splits)`, `${np.threadedMs.toFixed(0)} ms`);
+    row('ratio WASM/native, 1,000 paths daily on threads', (tPool / np.threadedMs).toFixed(2));
+  }
   const day1 = { ...hourly, resolution: 'day' };
   const [tDay1] = best(() => project(day1), 5);
   row('project, WASM, 1 path, 365 days daily (the demo\'s redraw)', `${tDay1.toFixed(1)} ms`);
