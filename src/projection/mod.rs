@@ -37,6 +37,14 @@
 //!
 //! [`path_events`] gives the events of one path, and [`path_scenario`] a [`Scenario`] that
 //! `simulate` turns into exactly the same ledger as the projection.
+//!
+//! **Threads.** Paths are independent, so [`project`], [`compare`] and
+//! [`recommend_auto_recharge`] can run on several threads with the same result: other threads
+//! run ranges of paths ([`project_paths`], [`compare_paths`], [`recommend_paths`]: opaque bytes
+//! holding each path's daily balances, exact monthly spend and counts), this one runs paths
+//! `0..local` ([`project_local`], …), and [`project_merge`] (…) checks that the ranges belong to
+//! the same input and cover every path once, then reduces them exactly as the one-thread
+//! function does. The package's `ProjectionPool` does this with workers.
 
 mod advice;
 mod path;
@@ -392,7 +400,7 @@ fn check_local(local: u32, paths: u32) -> Result<(), Error> {
 }
 
 /// Paths `from..to` of `project(req)` (`1 ≤ from < to ≤ paths`), run apart from path 0: what
-/// another thread computes for [`project_with_parts`]. The bytes are opaque; they hold each
+/// another thread computes for [`project_merge`]. The bytes are opaque; they hold each
 /// path's daily balances, monthly spend (exact) and counts.
 pub fn project_paths(
     engine: &RatingEngine,

@@ -262,7 +262,11 @@ impl Partial {
         let n = to.checked_sub(from).ok_or_else(|| bad("an empty range"))? as usize;
         let values = |per: usize| n.checked_mul(per).ok_or_else(|| bad("too many values"));
         let (nd, ns) = (values(days)?, values(months)?);
-        if r.0.len() != nd * 8 + ns * 20 {
+        let size = nd
+            .checked_mul(8)
+            .zip(ns.checked_mul(20))
+            .and_then(|(a, b)| a.checked_add(b));
+        if size != Some(r.0.len()) {
             return Err(bad("wrong number of values"));
         }
         let daily = (0..nd).map(|_| r.f64()).collect::<Result<_, _>>()?;
