@@ -82,7 +82,7 @@ test('the package and its rating-only entry load in a browser page and rate', as
   assert.equal(r.errorCode, 'UNKNOWN_SERVICE');
   assert.deepEqual(r.rating, { segments: 2, total: '0.0113', hasSimulate: false, errorIsClass: true, errorCode: 'UNKNOWN_SERVICE' });
   // ProjectionPool in Web Workers: project's very result, and its errors.
-  assert.deepEqual(r.pool, { size: 2, same: true, typed: true, paths: 25, error: [true, 'OUT_OF_RANGE', 'days'] });
+  assert.deepEqual(r.pool, { size: 2, same: true, typed: true, paths: 25, error: [true, 'OUT_OF_RANGE', 'days'], terminated: 'the pool was terminated' });
   assert.deepEqual(problems, []);
   await page.close();
 });

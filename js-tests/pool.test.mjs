@@ -162,6 +162,16 @@ test('worker counts: 0 runs on the calling thread, a bad count is a CreditcastEr
   assert.deepEqual(await one.project({ ...base, days: 20 }), project({ ...base, days: 20 }));
 });
 
+test('terminate while workers run: the call rejects with an Error, and the pool goes on alone', async () => {
+  const doomed = await ProjectionPool.create({ workers: 2 });
+  // The calling thread's share runs before project returns its promise; the workers' run on.
+  const pending = doomed.project({ ...base, days: 200, paths: 300 });
+  doomed.terminate();
+  await assert.rejects(pending, (e) => !(e instanceof CreditcastError) && /terminated/.test(e.message));
+  assert.equal(doomed.size, 0);
+  assert.deepEqual(await doomed.project({ ...base, days: 20 }), project({ ...base, days: 20 }));
+});
+
 test('idle workers do not keep Node running', () => {
   const script = `const { ProjectionPool } = await import(${JSON.stringify(new URL('../pkg/node.js', import.meta.url).href)});
     const pool = await ProjectionPool.create({ workers: 2 });

@@ -81,6 +81,6 @@ export declare class ProjectionPool {
   compare(request: ProjectionRequest | string, variants: Variant[]): Promise<Comparison>;
   /** The same result as `recommendAutoRecharge(request, goal)`, every candidate's paths spread the same way; rejects with the same `CreditcastError` on bad input. */
   recommendAutoRecharge(request: ProjectionRequest | string, goal: RechargeGoal): Promise<Recommendation>;
-  /** Stop the workers; `project` then runs on the calling thread alone. */
+  /** Stop the workers: calls still waiting for them reject with an `Error`; later calls run on the calling thread alone. */
   terminate(): void;
 }

@@ -70,7 +70,17 @@ async function spawn(module) {
   const worker = {
     jobs: new Map(),
     post: (m) => w.postMessage(m),
-    terminate: () => w.terminate(),
+    /** Mark the worker dead (the first cause stays) and reject the jobs it was running. */
+    fail: (e) => {
+      worker.dead ??= e;
+      for (const job of worker.jobs.values()) job.reject(worker.dead);
+      worker.jobs.clear();
+    },
+    // A browser fires no event for a terminated worker: its jobs are rejected here.
+    terminate: () => {
+      worker.fail(new Error('the pool was terminated'));
+      w.terminate();
+    },
     // An idle worker does not keep Node running; one with jobs does, until they are answered.
     busy: (on) => { if (isNode) (on ? w.ref() : w.unref()); },
     dead: null,
@@ -89,11 +99,7 @@ async function spawn(module) {
     else if (m.failure !== undefined) job.reject(new Error(`a projection worker failed: ${m.failure}`));
     else job.resolve(m.bytes);
   };
-  handlers.error = (e) => {
-    worker.dead = e;
-    for (const job of worker.jobs.values()) job.reject(e);
-    worker.jobs.clear();
-  };
+  handlers.error = worker.fail;
   worker.busy(false);
   return worker;
 }
@@ -209,12 +215,12 @@ export class ProjectionPool {
     }
   }
 
-  /** Stop the workers; `project` then runs on the calling thread alone. */
+  /**
+   * Stop the workers; calls still waiting for them reject with an `Error`, and later calls run on
+   * the calling thread alone.
+   */
   terminate() {
-    for (const w of this.#workers) {
-      w.dead ??= new Error('the pool was terminated');
-      w.terminate();
-    }
+    for (const w of this.#workers) w.terminate();
     this.#workers = [];
   }
 }
