@@ -624,10 +624,28 @@ impl Account {
 pub fn project(
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let text = stringify(&request).map_err(throw)?;
-    let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
-    let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
+    let (engine, req, ()) = projection_input(&request, || Ok(()))?;
     projection_out(projection::project(&engine, &req).map_err(throw)?)
+}
+
+/// A projection request (object or JSON text), what follows it (`rest`: the variants or the
+/// goal, parsed after it so that errors come in the order of the arguments), and the engine of
+/// its rate card.
+#[cfg(feature = "balance")]
+fn projection_input<T>(
+    request: &JsValue,
+    rest: impl FnOnce() -> Result<T, JsValue>,
+) -> Result<(CoreEngine, projection::ProjectionRequest, T), JsValue> {
+    let req: projection::ProjectionRequest = from_js(request.clone()).map_err(throw)?;
+    let rest = rest()?;
+    let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
+    Ok((engine, req, rest))
+}
+
+/// An argument after the request (object or JSON text), its errors under the path `at`.
+#[cfg(feature = "balance")]
+fn argument<T: DeserializeOwned>(v: &JsValue, at: &str) -> Result<T, JsValue> {
+    from_js(v.clone()).map_err(|e| throw(e.at(at)))
 }
 
 /// A projection's result as `__project` returns it.
@@ -650,27 +668,6 @@ fn projection_out(mut r: projection::ProjectionResult) -> Result<JsValue, JsValu
 #[wasm_bindgen(js_name = "__module")]
 pub fn module() -> JsValue {
     wasm_bindgen::module()
-}
-
-/// The request and goal of `recommendAutoRecharge`, parsed, and the engine of its rate card.
-#[cfg(feature = "balance")]
-fn advice_input(
-    request: &JsValue,
-    goal: &JsValue,
-) -> Result<
-    (
-        CoreEngine,
-        projection::ProjectionRequest,
-        projection::RechargeGoal,
-    ),
-    JsValue,
-> {
-    let text = stringify(request).map_err(throw)?;
-    let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
-    let gtext = stringify(goal).map_err(|e| throw(e.at("goal")))?;
-    let g = projection::RechargeGoal::from_json(&gtext).map_err(|e| throw(e.at("goal")))?;
-    let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
-    Ok((engine, req, g))
 }
 
 /// `Uint8Array[]` from JS, copied.
@@ -697,29 +694,10 @@ pub fn compare(
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Variant[]")] variants: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let (engine, req, vs) = compare_input(&request, &variants)?;
+    let (engine, req, vs) = projection_input(&request, || {
+        argument::<Vec<projection::Variant>>(&variants, "variants")
+    })?;
     to_js(&projection::compare(&engine, &req, &vs).map_err(throw)?)
-}
-
-/// The request and variants of `compare`, parsed, and the engine of its rate card.
-#[cfg(feature = "balance")]
-fn compare_input(
-    request: &JsValue,
-    variants: &JsValue,
-) -> Result<
-    (
-        CoreEngine,
-        projection::ProjectionRequest,
-        Vec<projection::Variant>,
-    ),
-    JsValue,
-> {
-    let text = stringify(request).map_err(throw)?;
-    let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
-    let vtext = stringify(variants).map_err(|e| throw(e.at("variants")))?;
-    let vs = projection::Variant::list_from_json(&vtext).map_err(|e| throw(e.at("variants")))?;
-    let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
-    Ok((engine, req, vs))
 }
 
 /// A `ProjectionPool` job's input: `op` is `"project"`, `"compare"` (`extra`: the variants) or
@@ -738,16 +716,13 @@ fn pool_input(
     extra: &JsValue,
 ) -> Result<(CoreEngine, projection::ProjectionRequest, PoolInput), JsValue> {
     match op {
-        "project" => {
-            let text = stringify(request).map_err(throw)?;
-            let req = projection::ProjectionRequest::from_json(&text).map_err(throw)?;
-            let engine = engine_for(req.rate_card.as_ref(), "rateCard")?;
-            Ok((engine, req, PoolInput::Project))
-        }
-        "compare" => compare_input(request, extra).map(|(e, r, v)| (e, r, PoolInput::Compare(v))),
-        "recommend" => {
-            advice_input(request, extra).map(|(e, r, g)| (e, r, PoolInput::Recommend(g)))
-        }
+        "project" => projection_input(request, || Ok(PoolInput::Project)),
+        "compare" => projection_input(request, || {
+            argument(extra, "variants").map(PoolInput::Compare)
+        }),
+        "recommend" => projection_input(request, || {
+            argument(extra, "goal").map(PoolInput::Recommend)
+        }),
         _ => Err(throw(Error::new(
             ErrorCode::InvalidValue,
             "op",
@@ -868,6 +843,8 @@ pub fn recommend_auto_recharge(
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RechargeGoal")] goal: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let (engine, req, g) = advice_input(&request, &goal)?;
+    let (engine, req, g) = projection_input(&request, || {
+        argument::<projection::RechargeGoal>(&goal, "goal")
+    })?;
     to_js(&projection::recommend_auto_recharge(&engine, &req, &g).map_err(throw)?)
 }
