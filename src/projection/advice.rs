@@ -15,8 +15,8 @@ use super::stats::{
     reduce, run_all, run_range, Bands, Counts, MonthBand, Partial, Reader, RechargeBin,
 };
 use super::{
-    check_local, check_range, key_of, prepare, request_key, result_of, run_projection, start_for,
-    threshold_of, ProjectionRequest, ProjectionResult, Series, Summary,
+    check_local, check_range, key_of, prepare, request_key, result_of, run_projection, same_input,
+    start_for, threshold_of, ProjectionRequest, ProjectionResult, Series, Summary,
 };
 
 /// Most variants in one `compare`.
@@ -277,13 +277,7 @@ pub fn compare_merge(
 ) -> Result<Comparison, Error> {
     let (plan, configs) = variant_configs(engine, req, variants)?;
     let key = compare_key(req, variants)?;
-    if key != local.key {
-        return Err(Error::new(
-            C::InvalidInput,
-            "",
-            "the local paths are of another request or variants",
-        ));
-    }
+    same_input(key, local.key)?;
     let mut per: Vec<Vec<Partial>> = local.parts.into_iter().map(|p| vec![p]).collect();
     for (i, b) in parts.iter().enumerate() {
         let at = |e: Error| e.at(&format!("parts[{i}]"));
@@ -476,13 +470,7 @@ pub fn recommend_merge(
 ) -> Result<Recommendation, Error> {
     let s = search(engine, req, goal)?;
     let key = advice_key(req, goal)?;
-    if key != local.key {
-        return Err(Error::new(
-            C::InvalidInput,
-            "",
-            "the local paths are of another request or goal",
-        ));
-    }
+    same_input(key, local.key)?;
     let mut counts = local.counts;
     let mut next = local.to;
     for (i, b) in parts.iter().enumerate() {

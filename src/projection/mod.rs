@@ -375,6 +375,18 @@ fn request_key(req: &ProjectionRequest) -> Result<u64, Error> {
     key_of(req, 0xcbf2_9ce4_8422_2325)
 }
 
+/// The local paths' key against the input's: merging another input's paths is an error.
+fn same_input(key: u64, local: u64) -> Result<(), Error> {
+    if key != local {
+        return Err(Error::new(
+            C::InvalidInput,
+            "",
+            "the local paths are of another input (request, variants or goal)",
+        ));
+    }
+    Ok(())
+}
+
 /// Paths `from..to` to run apart: within `1..=paths` (path 0 runs with the result), not empty.
 fn check_range(from: u32, to: u32, paths: u32) -> Result<(), Error> {
     if from == 0 || from >= to || to > paths {
@@ -454,13 +466,7 @@ pub fn project_merge(
 ) -> Result<ProjectionResult, Error> {
     let plan = prepare(engine, req)?;
     let key = request_key(req)?;
-    if key != local.key {
-        return Err(Error::new(
-            C::InvalidInput,
-            "",
-            "the local paths are of another projection request",
-        ));
-    }
+    same_input(key, local.key)?;
     let mut all = Vec::with_capacity(parts.len() + 1);
     all.push(local.part);
     for (i, b) in parts.iter().enumerate() {
