@@ -104,6 +104,16 @@ async function spawn(module) {
   return worker;
 }
 
+/**
+ * The jobs a pool spreads: the one-thread binding, how its answer (or a `__PoolRun`'s, the same
+ * shape) becomes the public result, and whether an argument follows the request.
+ */
+const JOBS = {
+  project: { alone: (request) => __project(request), shape: projectionResult, extra: false },
+  compare: { alone: __compare, shape: comparison, extra: true },
+  recommend: { alone: __recommendAutoRecharge, shape: (r) => r, extra: true },
+};
+
 let nextJob = 1;
 
 /** Run `job` (`{ op, request, extra, from, to }`) on `worker`: its bytes. */
@@ -156,7 +166,7 @@ export class ProjectionPool {
 
   /** The same result as `project(request)`; it rejects with the same errors. */
   project(request) {
-    return this.#spread('project', request, undefined, () => projectionResult(__project(request)));
+    return this.#spread('project', request);
   }
 
   /**
@@ -164,7 +174,7 @@ export class ProjectionPool {
    * Every candidate's paths are spread like `project`'s.
    */
   recommendAutoRecharge(request, goal) {
-    return this.#spread('recommend', request, goal, () => __recommendAutoRecharge(request, goal));
+    return this.#spread('recommend', request, goal);
   }
 
   /**
@@ -172,26 +182,28 @@ export class ProjectionPool {
    * variant's paths are spread like `project`'s.
    */
   compare(request, variants) {
-    return this.#spread('compare', request, variants, () => comparison(__compare(request, variants)));
+    return this.#spread('compare', request, variants);
   }
 
   /**
-   * `op` over the calling thread and the workers, or `alone()` when it cannot be spread. `extra`
-   * is the goal or the variants.
+   * Job `op` (see `JOBS`) over the calling thread and the workers, or on the calling thread alone
+   * when it cannot be spread. `extra` is the variants or the goal.
    */
-  async #spread(op, request, extra, alone) {
+  async #spread(op, request, extra) {
+    const job = JOBS[op];
+    const alone = () => job.shape(job.alone(request, extra));
     const workers = this.#workers.filter((w) => !w.dead);
     let text;
     let extraText;
     try {
       text = typeof request === 'string' ? request : JSON.stringify(request);
-      extraText = op === 'project' || typeof extra === 'string' ? extra : JSON.stringify(extra);
+      extraText = typeof extra === 'string' ? extra : JSON.stringify(extra);
     } catch {
       return alone();
     }
     const paths = typeof request === 'string' ? pathsOf(text) : request?.paths;
     const shares = Math.min(workers.length + 1, Number.isSafeInteger(paths) && paths > 1 ? paths : 1);
-    if (text === undefined || (op !== 'project' && extraText === undefined) || shares < 2) return alone();
+    if (text === undefined || (job.extra && extraText === undefined) || shares < 2) return alone();
     // Equal shares; the calling thread's, which holds path 0, is the smallest.
     const base = Math.floor(paths / shares);
     let longer = paths - base * shares;
@@ -208,8 +220,7 @@ export class ProjectionPool {
     parts.catch(() => {});
     const run = new __PoolRun(op, text, extraText, base);
     try {
-      const r = run.finish(await parts);
-      return op === 'project' ? projectionResult(r) : op === 'compare' ? comparison(r) : r;
+      return job.shape(run.finish(await parts));
     } finally {
       run.free();
     }
