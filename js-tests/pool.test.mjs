@@ -24,6 +24,22 @@ const base = {
   seed: 7,
 };
 
+/**
+ * `sync()` throws a CreditcastError with `code` and `path`, and `pooled()` rejects with the same
+ * code, path and message.
+ */
+async function sameError(sync, pooled, code, path) {
+  let thrown;
+  try { sync(); } catch (e) { thrown = e; }
+  assert.ok(thrown instanceof CreditcastError, String(thrown));
+  assert.deepEqual([thrown.code, thrown.path], [code, path], thrown.message);
+  await assert.rejects(pooled(), (e) => {
+    assert.ok(e instanceof CreditcastError);
+    assert.deepEqual([e.code, e.path, e.message], [thrown.code, thrown.path, thrown.message]);
+    return true;
+  });
+}
+
 // Three workers even on a 2-core machine: the ranges, their order and the merge are what is tested.
 const pool = await ProjectionPool.create({ workers: 3 });
 after(() => pool.terminate());
@@ -67,15 +83,7 @@ test('the pool recommends exactly what recommendAutoRecharge does, and rejects t
     [{ ...req, days: 0 }, goal, 'OUT_OF_RANGE', 'days'],
   ];
   for (const [r, g, code, path] of cases) {
-    let thrown;
-    try { recommendAutoRecharge(r, g); } catch (e) { thrown = e; }
-    assert.ok(thrown instanceof CreditcastError, String(thrown));
-    assert.deepEqual([thrown.code, thrown.path], [code, path], thrown.message);
-    await assert.rejects(pool.recommendAutoRecharge(r, g), (e) => {
-      assert.ok(e instanceof CreditcastError);
-      assert.deepEqual([e.code, e.path, e.message], [thrown.code, thrown.path, thrown.message]);
-      return true;
-    });
+    await sameError(() => recommendAutoRecharge(r, g), () => pool.recommendAutoRecharge(r, g), code, path);
   }
 });
 
@@ -101,15 +109,7 @@ test('the pool compares exactly as compare does, and rejects the same errors', a
     [{ ...req, paths: 0 }, variants, 'OUT_OF_RANGE', 'paths'],
   ];
   for (const [r, vs, code, path] of cases) {
-    let thrown;
-    try { compare(r, vs); } catch (e) { thrown = e; }
-    assert.ok(thrown instanceof CreditcastError, String(thrown));
-    assert.deepEqual([thrown.code, thrown.path], [code, path], thrown.message);
-    await assert.rejects(pool.compare(r, vs), (e) => {
-      assert.ok(e instanceof CreditcastError);
-      assert.deepEqual([e.code, e.path, e.message], [thrown.code, thrown.path, thrown.message]);
-      return true;
-    });
+    await sameError(() => compare(r, vs), () => pool.compare(r, vs), code, path);
   }
 });
 
@@ -131,16 +131,7 @@ test('bad input rejects with the CreditcastError project throws, and the pool ke
     [undefined, 'INVALID_INPUT', ''],
   ];
   for (const [req, code, path] of cases) {
-    let thrown;
-    try { project(req); } catch (e) { thrown = e; }
-    assert.ok(thrown instanceof CreditcastError, String(thrown));
-    assert.equal(thrown.code, code, `${JSON.stringify(req)?.slice(0, 60)}: ${thrown.message}`);
-    assert.equal(thrown.path, path);
-    await assert.rejects(pool.project(req), (e) => {
-      assert.ok(e instanceof CreditcastError);
-      assert.deepEqual([e.code, e.path, e.message], [thrown.code, thrown.path, thrown.message]);
-      return true;
-    });
+    await sameError(() => project(req), () => pool.project(req), code, path);
   }
   const cyclic = { ...base };
   cyclic.self = cyclic;

@@ -579,25 +579,34 @@ fn payment_failures_stop_auto_recharge() {
     assert!((shares - 1.0).abs() < 1e-9);
 }
 
+/// Paths `local..paths` run apart by `run(from, to)` in the ranges that start at `local` and at
+/// each of `cuts`: their bytes, in order.
+fn ranges_apart(
+    local: u32,
+    cuts: &[u32],
+    paths: u32,
+    mut run: impl FnMut(u32, u32) -> Vec<u8>,
+) -> Vec<Vec<u8>> {
+    let mut bounds = vec![local];
+    bounds.extend_from_slice(cuts);
+    if local < paths {
+        bounds.push(paths);
+    }
+    bounds.windows(2).map(|w| run(w[0], w[1])).collect()
+}
+
+fn slices(parts: &[Vec<u8>]) -> Vec<&[u8]> {
+    parts.iter().map(Vec::as_slice).collect()
+}
+
 /// `project` with paths `local..paths` run apart in the ranges that start at `cuts`.
 fn run_apart(v: &Value, local: u32, cuts: &[u32]) -> ProjectionResult {
     let (e, r) = (engine(), req(v));
-    let mut ends = cuts.to_vec();
-    if local < r.paths {
-        ends.push(r.paths);
-    }
-    let mut from = local;
-    let parts: Vec<Vec<u8>> = ends
-        .iter()
-        .map(|to| {
-            let b = project_paths(&e, &r, from, *to).unwrap();
-            from = *to;
-            b
-        })
-        .collect();
-    let slices: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    let parts = ranges_apart(local, cuts, r.paths, |a, b| {
+        project_paths(&e, &r, a, b).unwrap()
+    });
     let here = project_local(&e, &r, local).unwrap();
-    project_merge(&e, &r, here, &slices).unwrap()
+    project_merge(&e, &r, here, &slices(&parts)).unwrap()
 }
 
 #[test]
@@ -709,22 +718,11 @@ fn advice_run_apart_gives_the_same_recommendation() {
         .iter()
         .any(|c| c.recharge_failure_probability > 0.0));
     let apart = |local: u32, cuts: &[u32]| {
-        let mut ends = cuts.to_vec();
-        if local < r.paths {
-            ends.push(r.paths);
-        }
-        let mut from = local;
-        let parts: Vec<Vec<u8>> = ends
-            .iter()
-            .map(|to| {
-                let b = recommend_paths(&e, &r, &goal, from, *to).unwrap();
-                from = *to;
-                b
-            })
-            .collect();
-        let slices: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        let parts = ranges_apart(local, cuts, r.paths, |a, b| {
+            recommend_paths(&e, &r, &goal, a, b).unwrap()
+        });
         let here = recommend_local(&e, &r, &goal, local)?;
-        recommend_merge(&e, &r, &goal, here, &slices)
+        recommend_merge(&e, &r, &goal, here, &slices(&parts))
     };
     for (local, cuts) in [
         (1, vec![]),
@@ -786,26 +784,16 @@ fn comparisons_run_apart_give_the_same_result() {
     )
     .unwrap();
     let whole = compare(&e, &r, &variants).unwrap();
-    let apart = |local: u32, cuts: &[u32], vs: &[Variant]| {
-        let mut ends = cuts.to_vec();
-        if local < r.paths {
-            ends.push(r.paths);
-        }
-        let mut from = local;
-        let parts: Vec<Vec<u8>> = ends
-            .iter()
-            .map(|to| {
-                let b = compare_paths(&e, &r, vs, from, *to).unwrap();
-                from = *to;
-                b
-            })
-            .collect();
-        let slices: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
-        compare_merge(&e, &r, vs, compare_local(&e, &r, vs, local)?, &slices)
+    let apart = |local: u32, cuts: &[u32]| {
+        let parts = ranges_apart(local, cuts, r.paths, |a, b| {
+            compare_paths(&e, &r, &variants, a, b).unwrap()
+        });
+        let here = compare_local(&e, &r, &variants, local)?;
+        compare_merge(&e, &r, &variants, here, &slices(&parts))
     };
     for (local, cuts) in [(1, vec![]), (6, vec![11]), (2, vec![3, 16]), (17, vec![])] {
         assert_eq!(
-            apart(local, &cuts, &variants).unwrap(),
+            apart(local, &cuts).unwrap(),
             whole,
             "local {local}, cuts {cuts:?}"
         );
