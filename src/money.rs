@@ -13,7 +13,10 @@
 //! - `projection::path`: expected volumes and the rounding carried between steps (message and
 //!   increment counts are integers); the chart copies of the balance (`to_f64`, `Series`);
 //! - `projection::stats` and `advice`: the balance bands (chart copies, chosen by rank), times as
-//!   chart numbers, probabilities, shares and means of recharge counts;
+//!   chart numbers, probabilities, shares and means of recharge counts (`Counts::figures`); the
+//!   bytes a range of paths run in another thread sends (`Partial`, `Reader`) hold the daily
+//!   balances as those same chart copies, while each month's spend crosses as an integer mantissa
+//!   and a scale and is rebuilt as the exact `Decimal`;
 //! - `columns::refusal_columns`: a refusal's event index and two name indices, as the JS numbers
 //!   its JSON would give (the amounts in it are decimal strings);
 //! - test modules: the same quantities, and the floats the conversions above are checked with.
