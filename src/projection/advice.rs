@@ -15,8 +15,8 @@ use super::stats::{
     reduce, run_all, run_range, Bands, Counts, MonthBand, Partial, Reader, RechargeBin,
 };
 use super::{
-    check_local, check_range, key_of, prepare, request_key, result_of, run_projection, same_input,
-    start_for, threshold_of, ProjectionRequest, ProjectionResult, Series, Summary,
+    check_local, check_range, key_of, prepare, ranged, request_key, result_of, run_projection,
+    same_input, start_for, threshold_of, ProjectionRequest, ProjectionResult, Series, Summary,
 };
 
 /// Most variants in one `compare`.
@@ -225,14 +225,7 @@ pub fn compare_paths(
     b.extend_from_slice(&key.to_le_bytes());
     b.extend_from_slice(&(configs.len() as u32).to_le_bytes());
     for config in &configs {
-        let part = run_range(
-            &plan,
-            config,
-            threshold_of(config),
-            (from, to),
-            LedgerMode::None,
-        )?;
-        let bytes = part.to_bytes(key);
+        let bytes = ranged(&plan, config, (from, to))?.to_bytes(key);
         b.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
         b.extend_from_slice(&bytes);
     }
@@ -257,7 +250,7 @@ pub fn compare_local(
     check_local(local, req.paths)?;
     let parts = configs
         .iter()
-        .map(|c| run_range(&plan, c, threshold_of(c), (0, local), LedgerMode::None))
+        .map(|c| ranged(&plan, c, (0, local)))
         .collect::<Result<_, _>>()?;
     Ok(LocalComparison {
         parts,

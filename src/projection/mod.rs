@@ -422,15 +422,18 @@ pub fn project_paths(
 ) -> Result<Vec<u8>, Error> {
     let plan = prepare(engine, req)?;
     check_range(from, to, req.paths)?;
-    let config = &req.account;
-    let part = stats::run_range(
-        &plan,
-        config,
-        threshold_of(config),
-        (from, to),
-        LedgerMode::None,
-    )?;
+    let part = ranged(&plan, &req.account, (from, to))?;
     Ok(part.to_bytes(request_key(req)?))
+}
+
+/// Paths `from..to` under `config`, no ledger kept, "below threshold" measured against its
+/// auto-recharge threshold: a range of a projection or of a comparison's variant.
+fn ranged(
+    plan: &Plan<'_>,
+    config: &AccountConfig,
+    range: (u32, u32),
+) -> Result<stats::Partial, Error> {
+    stats::run_range(plan, config, threshold_of(config), range, LedgerMode::None)
 }
 
 /// Paths `0..local` of a projection (path 0 in detail), run here while other threads run the
