@@ -362,8 +362,8 @@ fn split(n: u64, shares: &[f64], carry: &mut [f64], out: &mut [u64], order: &mut
         }
         for i in order.iter().take(deficit) {
             give(*i as usize, out, carry);
+            total += 1;
         }
-        total += deficit as u64;
     }
     while total < n {
         let mut best = 0;
@@ -1659,6 +1659,78 @@ mod tests {
         }
         for (s, w) in sums.iter().zip(shares) {
             assert!((*s as f64 - w * n_total as f64).abs() < 1.0);
+        }
+    }
+
+    /// [`split`] with one scan per part short, never the selection.
+    fn split_by_scans(n: u64, shares: &[f64], carry: &mut [f64], out: &mut [u64]) {
+        if out.len() <= 1 {
+            if let Some(o) = out.first_mut() {
+                *o = n;
+            }
+            return;
+        }
+        let mut total = 0u64;
+        for ((s, c), o) in shares.iter().zip(carry.iter_mut()).zip(out.iter_mut()) {
+            let x = n as f64 * s + *c;
+            *o = x as u64;
+            *c = x - *o as f64;
+            total += *o;
+        }
+        while total < n {
+            let mut best = 0;
+            let mut hi = f64::NEG_INFINITY;
+            for (i, c) in carry.iter().enumerate() {
+                if *c > hi {
+                    hi = *c;
+                    best = i;
+                }
+            }
+            out[best] += 1;
+            carry[best] -= 1.0;
+            total += 1;
+        }
+        while total > n {
+            let mut best = 0;
+            let mut lo = f64::INFINITY;
+            for (i, (c, o)) in carry.iter().zip(out.iter()).enumerate() {
+                if *o > 0 && *c < lo {
+                    lo = *c;
+                    best = i;
+                }
+            }
+            out[best] -= 1;
+            carry[best] += 1.0;
+            total -= 1;
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3000, ..Default::default() })]
+
+        /// The same parts and the same carried remainders, bit for bit, as one scan per part
+        /// short: over sequences of calls (remainders carried), ties (shares repeated, equal
+        /// weights), zero shares, and volumes from 0 to far more than the parts.
+        #[test]
+        fn split_gives_what_scans_give(
+            weights in proptest::collection::vec(proptest::prop_oneof![0u32..4, 0u32..1000], 1..30),
+            ns in proptest::collection::vec(proptest::prop_oneof![0u64..10, 0u64..100, 0u64..100_000], 1..40),
+        ) {
+            let sum: u32 = weights.iter().sum::<u32>();
+            // Shares add up to 1, as a profile's do.
+            proptest::prop_assume!(sum > 0);
+            let shares: Vec<f64> = weights.iter().map(|w| f64::from(*w) / f64::from(sum)).collect();
+            let len = shares.len();
+            let (mut c1, mut c2) = (vec![0.0; len], vec![0.0; len]);
+            let (mut o1, mut o2) = (vec![0u64; len], vec![0u64; len]);
+            let mut order = Vec::new();
+            for n in ns {
+                split(n, &shares, &mut c1, &mut o1, &mut order);
+                split_by_scans(n, &shares, &mut c2, &mut o2);
+                proptest::prop_assert_eq!(&o1, &o2);
+                let bits = |c: &[f64]| c.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                proptest::prop_assert_eq!(bits(&c1), bits(&c2));
+            }
         }
     }
 
