@@ -549,7 +549,7 @@ impl Account {
 
     #[wasm_bindgen(unchecked_return_type = "LedgerEntry[]")]
     pub fn ledger(&self) -> Result<JsValue, JsValue> {
-        to_js(self.core.ledger())
+        to_js(&*self.core.ledger().map_err(throw)?)
     }
 
     #[wasm_bindgen(unchecked_return_type = "Refusal[]")]

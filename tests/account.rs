@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use creditcast::account::{
     simulate, Account, AccountConfig, EntryKind, LedgerMode, OffReason, Outcome, PaymentMethod,
-    RefusalReason, Scenario, ScenarioEvent, SimulationResult, Statement,
+    RefusalReason, Scenario, ScenarioEvent, SimulationOptions, SimulationResult, Statement,
 };
 use creditcast::error::{Error, ErrorCode};
 use creditcast::RatingEngine;
@@ -1070,33 +1070,55 @@ fn long_scenario(ledger: &str) -> Value {
     json!({ "account": account, "events": events, "until": "2025-03-15", "options": { "ledger": ledger } })
 }
 
+/// Each entry's balance follows from the one before, and the last is the account's balance: the
+/// ledger as read at any moment, a merged run in progress included.
+fn assert_ledger_chains(acct: &Account, at: usize) {
+    let ledger = acct.ledger().unwrap();
+    for (k, w) in ledger.windows(2).enumerate() {
+        assert_eq!(
+            w[1].balance_after.0,
+            w[0].balance_after.0 + w[1].amount.0,
+            "entry {} after event {at}",
+            k + 1
+        );
+    }
+    if let Some(last) = ledger.last() {
+        assert_eq!(last.balance_after.0, acct.balance(), "after event {at}");
+    }
+}
+
 #[test]
 fn simulate_is_exactly_the_stateful_account_and_survives_a_json_round_trip() {
     let e = deferred_engine();
-    let sc = long_scenario("event");
-    let expected = run(&e, &sc);
-    assert!(!expected.invoices.is_empty() && !expected.refused.is_empty());
-    assert!(expected
-        .ledger
-        .iter()
-        .any(|x| x.kind == EntryKind::RechargeFailed));
+    for mode in ["event", "hour", "day"] {
+        let sc = long_scenario(mode);
+        let expected = run(&e, &sc);
+        assert!(!expected.invoices.is_empty() && !expected.refused.is_empty());
+        assert!(expected
+            .ledger
+            .iter()
+            .any(|x| x.kind == EntryKind::RechargeFailed));
 
-    let config: AccountConfig = serde_json::from_value(sc["account"].clone()).unwrap();
-    let mut acct = Account::new(config, &e).unwrap();
-    let events = sc["events"].as_array().unwrap();
-    for (i, v) in events.iter().enumerate() {
-        if i % 37 == 0 {
-            let saved = acct.to_json().unwrap();
-            let restored = Account::from_json(&saved).unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(restored, acct, "round trip at event {i}");
-            acct = restored;
+        let config: AccountConfig = serde_json::from_value(sc["account"].clone()).unwrap();
+        let options: SimulationOptions = serde_json::from_value(sc["options"].clone()).unwrap();
+        let mut acct = Account::with_options(config, options, &e).unwrap();
+        let events = sc["events"].as_array().unwrap();
+        for (i, v) in events.iter().enumerate() {
+            if i % 37 == 0 {
+                // Saved mid-run too (a merged run's balances are worked out when read).
+                let saved = acct.to_json().unwrap();
+                let restored = Account::from_json(&saved).unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(restored, acct, "{mode}: round trip at event {i}");
+                acct = restored;
+            }
+            let text = v.to_string();
+            acct.apply(&e, &ScenarioEvent::from_json(&text).unwrap())
+                .unwrap();
+            assert_ledger_chains(&acct, i);
         }
-        let text = v.to_string();
-        acct.apply(&e, &ScenarioEvent::from_json(&text).unwrap())
-            .unwrap();
+        acct.advance_to("2025-03-15").unwrap();
+        assert_eq!(acct.result().unwrap(), expected, "{mode}");
     }
-    acct.advance_to("2025-03-15").unwrap();
-    assert_eq!(acct.result().unwrap(), expected);
 }
 
 #[test]

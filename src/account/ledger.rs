@@ -3,6 +3,7 @@
 //! For long simulations the ledger can merge debits (`"hour"`, `"day"`) or be switched off
 //! (`"none"`); balances, statements and invoices are computed apart from it and stay exact.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -124,15 +125,66 @@ struct Group {
     bucket: i64,
     /// Balance before the run.
     base: Dec,
+    /// An amount was merged into an entry of the run since its balances were last worked out:
+    /// they are out of date from that entry on until [`Ledger::settle`]. Never serialised (what
+    /// is serialised is settled).
+    #[serde(skip)]
+    stale: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Balances after each entry of a run: its running sums from `base`.
+fn settle_run(run: &mut [Entry], base: Decimal) -> Result<(), Error> {
+    let mut balance = base;
+    for x in run {
+        balance = add(balance, x.amount.0, "")?;
+        x.balance_after = Dec(balance);
+    }
+    Ok(())
+}
+
+/// The entries, the open run's balances worked out. Merging an amount into a run's earlier
+/// entry moves the balance after every later entry of the run; rather than move them at each
+/// merge (a sum per entry), the run is marked stale and its balances are summed once, when it
+/// closes or is read.
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Ledger {
     mode: LedgerMode,
     entries: Vec<Entry>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     group: Option<Group>,
+}
+
+impl Serialize for Ledger {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Settled<'a> {
+            mode: LedgerMode,
+            entries: Cow<'a, [Entry]>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            group: Option<Group>,
+        }
+        Settled {
+            mode: self.mode,
+            entries: self.entries().map_err(serde::ser::Error::custom)?,
+            group: self.group.map(|g| Group { stale: false, ..g }),
+        }
+        .serialize(s)
+    }
+}
+
+/// Equal when they read the same: the same entries (settled), mode and run.
+impl PartialEq for Ledger {
+    fn eq(&self, other: &Self) -> bool {
+        let settled = |g: Option<Group>| g.map(|g| Group { stale: false, ..g });
+        self.mode == other.mode
+            && settled(self.group) == settled(other.group)
+            && match (self.entries(), other.entries()) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            }
+    }
 }
 
 impl Ledger {
@@ -148,12 +200,36 @@ impl Ledger {
         self.mode
     }
 
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    /// The entries, every balance up to date (a copy only while the open run is stale).
+    pub fn entries(&self) -> Result<Cow<'_, [Entry]>, Error> {
+        match self.group {
+            Some(g) if g.stale => {
+                let mut entries = self.entries.clone();
+                if let Some(run) = entries.get_mut(g.start..) {
+                    settle_run(run, g.base.0)?;
+                }
+                Ok(Cow::Owned(entries))
+            }
+            _ => Ok(Cow::Borrowed(&self.entries)),
+        }
     }
 
-    pub fn into_entries(self) -> Vec<Entry> {
-        self.entries
+    pub fn into_entries(mut self) -> Result<Vec<Entry>, Error> {
+        self.settle()?;
+        Ok(self.entries)
+    }
+
+    /// Work out the open run's balances, if stale.
+    fn settle(&mut self) -> Result<(), Error> {
+        if let Some(g) = &mut self.group {
+            if g.stale {
+                if let Some(run) = self.entries.get_mut(g.start..) {
+                    settle_run(run, g.base.0)?;
+                }
+                g.stale = false;
+            }
+        }
+        Ok(())
     }
 
     /// Record an entry (merging it into the current run when the mode says so).
@@ -168,6 +244,7 @@ impl Ledger {
             LedgerMode::Day => DAY,
         };
         if !e.mergeable() {
+            self.settle()?;
             self.group = None;
             self.entries.push(e);
             return Ok(());
@@ -176,32 +253,32 @@ impl Ledger {
         let group = match self.group {
             Some(g) if g.bucket == bucket && g.start <= self.entries.len() => g,
             _ => {
+                self.settle()?;
                 let base = sub(e.balance_after.0, e.amount.0, "")?;
                 self.group = Some(Group {
                     start: self.entries.len(),
                     bucket,
                     base: Dec(base),
+                    stale: false,
                 });
                 self.entries.push(e);
                 return Ok(());
             }
         };
         let run = self.entries.get_mut(group.start..).unwrap_or_default();
-        // Balances after each entry of the run are its running sums from `group.base`: merging
-        // an amount into entry `j` moves the balances from `j` on by that amount.
         match run
-            .iter()
-            .position(|x| x.kind == e.kind && x.service == e.service)
+            .iter_mut()
+            .find(|x| x.kind == e.kind && x.service == e.service)
         {
-            Some(j) => {
-                for (i, x) in run.iter_mut().enumerate().skip(j) {
-                    if i == j {
-                        x.amount = Dec(add(x.amount.0, e.amount.0, "")?);
-                        x.count = Some(x.count.unwrap_or(1).saturating_add(1));
-                    }
-                    x.balance_after = Dec(add(x.balance_after.0, e.amount.0, "")?);
+            Some(x) => {
+                x.amount = Dec(add(x.amount.0, e.amount.0, "")?);
+                x.count = Some(x.count.unwrap_or(1).saturating_add(1));
+                if let Some(g) = &mut self.group {
+                    g.stale = true;
                 }
             }
+            // A stale run gets its balances when it settles.
+            None if group.stale => self.entries.push(e),
             None => {
                 let before = run.last().map_or(group.base.0, |x| x.balance_after.0);
                 let mut e = e;

@@ -366,7 +366,8 @@ impl Account {
         self.ledger.mode()
     }
 
-    pub fn ledger(&self) -> &[Entry] {
+    /// The ledger (a copy only while the day's or hour's merged run has balances to work out).
+    pub fn ledger(&self) -> Result<std::borrow::Cow<'_, [Entry]>, Error> {
         self.ledger.entries()
     }
 
@@ -435,7 +436,7 @@ impl Account {
             currency: self.currency.clone(),
             balance: self.balance,
             pending_fees: Dec(self.pending_total),
-            ledger: self.ledger.entries().to_vec(),
+            ledger: self.ledger.entries()?.into_owned(),
             refused: self.refused.clone(),
             invoices: self.invoices.clone(),
             postpaid_eligible: eligible(&statements),
@@ -452,7 +453,7 @@ impl Account {
             currency: self.currency,
             balance: self.balance,
             pending_fees: Dec(self.pending_total),
-            ledger: self.ledger.into_entries(),
+            ledger: self.ledger.into_entries()?,
             refused: self.refused,
             invoices: self.invoices,
             postpaid_eligible: eligible(&statements),

@@ -567,7 +567,7 @@ fn result_of(
             .collect(),
         statements,
         auto_recharge: account.auto_recharge_status(),
-        ledger: account.ledger().to_vec(),
+        ledger: account.ledger()?.into_owned(),
         bands: agg.bands,
         monthly_spend: agg.monthly_spend,
         interruption_probability: agg.interruption_probability,
