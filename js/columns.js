@@ -320,7 +320,8 @@ export function encodeScenario(scenario) {
 
 /**
  * Refusals from the core's columns (`refusal_columns` in src/columns.rs): per refusal, four lines
- * of `lines` — time, amount, balance, pending fees (empty when none) — and three `numbers` —
+ * of `lines` — time (empty when the same as the refusal before), amount, balance, pending fees
+ * (empty when none) — and three `numbers` —
  * event index, and service and reason as indices into `names` — rebuilt as the objects their
  * JSON gives, keys in the same order.
  */
@@ -328,8 +329,10 @@ function refusalsFrom(lines, numbers, names) {
   if (lines === '') return [];
   const f = lines.split('\n');
   const out = new Array(numbers.length / 3);
+  let at = '';
   for (let i = 0, j = 0, k = 0; i < out.length; i++, j += 4, k += 3) {
-    const r = { at: f[j], eventIndex: numbers[k], service: names[numbers[k + 1]], amount: f[j + 1], balance: f[j + 2] };
+    if (f[j] !== '') at = f[j];
+    const r = { at, eventIndex: numbers[k], service: names[numbers[k + 1]], amount: f[j + 1], balance: f[j + 2] };
     if (f[j + 3] !== '') r.pendingFees = f[j + 3];
     r.reason = names[numbers[k + 2]];
     out[i] = r;

@@ -646,8 +646,8 @@ pub fn intern_totals(totals: &[Dec]) -> (Vec<Dec>, Vec<u32>) {
 }
 
 /// Refusals for the JS entry, which rebuilds the objects (`refusalsFrom` in js/columns.js) from
-/// their strings — four lines each: time, amount, balance, pending fees (an empty line when none,
-/// as the JSON omits them) — and numbers — three each: event index, and service and reason as
+/// their strings — four lines each: time (an empty line when the same as the refusal before),
+/// amount, balance, pending fees (an empty line when none, as the JSON omits them) — and numbers — three each: event index, and service and reason as
 /// indices into the returned names. Building the objects that way costs about half of parsing
 /// their JSON, and writing it a fraction of writing the JSON.
 pub struct RefusalColumns {
@@ -669,11 +669,16 @@ pub fn refusal_columns(refused: &[Refusal]) -> RefusalColumns {
     };
     let mut lines = String::with_capacity(refused.len() * 48);
     let mut numbers = Vec::with_capacity(refused.len() * 3);
+    let mut last_at = None;
     for (i, r) in refused.iter().enumerate() {
         if i > 0 {
             lines.push('\n');
         }
-        push_instant(&mut lines, r.at);
+        // Refusals come in bursts at one instant (every service of an hour without funds).
+        if last_at != Some(r.at) {
+            push_instant(&mut lines, r.at);
+            last_at = Some(r.at);
+        }
         lines.push('\n');
         with_plain(r.amount.0, |a| lines.push_str(a));
         lines.push('\n');

@@ -402,7 +402,7 @@ fn totals_are_interned_by_value() {
 
 /// The refusal columns the JS entry rebuilds refusals from: decoded the way `refusalsFrom` in
 /// js/columns.js does, they give the refusals' JSON (pending fees included and omitted; both
-/// reasons; an event index beyond 32 bits). The shared corpus checks the JS side against
+/// reasons; an event index beyond 32 bits; times repeated and not). The shared corpus checks the JS side against
 /// native results.
 #[test]
 fn refusal_columns_give_the_refusals_json() {
@@ -431,12 +431,16 @@ fn refusal_columns_give_the_refusals_json() {
     let lines: Vec<&str> = c.lines.split('\n').collect();
     assert_eq!(lines.len(), 4 * refused.len());
     assert_eq!(c.numbers.len(), 3 * refused.len());
+    let mut at = "";
     let decoded: Vec<Value> = lines
         .chunks(4)
         .zip(c.numbers.chunks(3))
         .map(|(f, n)| {
+            if !f[0].is_empty() {
+                at = f[0];
+            }
             let mut r = json!({
-                "at": f[0],
+                "at": at,
                 "eventIndex": n[0] as u64,
                 "service": &*c.names[n[1] as usize],
                 "amount": f[1],
@@ -452,6 +456,12 @@ fn refusal_columns_give_the_refusals_json() {
     assert_eq!(
         Value::Array(decoded),
         serde_json::to_value(&refused).unwrap()
+    );
+    // A burst at one instant sends its time once.
+    assert!(refused.windows(2).any(|w| w[0].at == w[1].at));
+    assert_eq!(
+        lines.chunks(4).filter(|f| !f[0].is_empty()).count(),
+        1 + refused.windows(2).filter(|w| w[0].at != w[1].at).count()
     );
     let none = creditcast::columns::refusal_columns(&[]);
     assert!(none.lines.is_empty() && none.numbers.is_empty());
