@@ -456,6 +456,19 @@ pub fn check_simulate(text: &str) {
             "last statement closes at the balance"
         );
     }
+    // Merged or not, each entry's balance follows from the one before and the last is the
+    // balance.
+    for w in r.ledger.windows(2) {
+        if let Some(after) = w[0].balance_after.0.checked_add(w[1].amount.0) {
+            assert_eq!(w[1].balance_after.0, after, "the ledger does not chain");
+        }
+    }
+    if let Some(last) = r.ledger.last() {
+        assert_eq!(
+            last.balance_after, r.balance,
+            "the ledger ends at the balance"
+        );
+    }
     serde_json::to_string(&r).expect("a simulation result serialises");
 }
 
