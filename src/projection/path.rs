@@ -258,6 +258,11 @@ fn normalized(mut m: i64, mut s: u32) -> Option<Decimal> {
     if m == 0 {
         return Some(Decimal::ZERO);
     }
+    // Four zeros at a time first: the tariff's scale is often far finer than a charge needs.
+    while s >= 4 && m % 10_000 == 0 {
+        m /= 10_000;
+        s -= 4;
+    }
     while s > 0 && m % 10 == 0 {
         m /= 10;
         s -= 1;
@@ -1731,6 +1736,21 @@ mod tests {
                 let bits = |c: &[f64]| c.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
                 proptest::prop_assert_eq!(bits(&c1), bits(&c2));
             }
+        }
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        /// What `Decimal::normalize` gives, sign and scale included.
+        #[test]
+        fn normalized_is_decimals_normalize(
+            m in proptest::prop_oneof![proptest::prelude::any::<i64>(), -1000i64..1000, (-99i64..99).prop_map(|x| x * 1_000_000_000)],
+            s in 0u32..=19,
+        ) {
+            let want = Decimal::new(m, s).normalize();
+            let got = normalized(m, s).expect("fits");
+            proptest::prop_assert_eq!(got.serialize(), want.serialize());
         }
     }
 
