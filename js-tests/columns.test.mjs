@@ -8,14 +8,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulate, RatingEngine, CreditcastError } from '../pkg/node.js';
-import { encodeEvents, withRefusals } from '../pkg/columns.js';
+import { encodeEvents, withLists } from '../pkg/columns.js';
 import { __simulate, RatingEngine as RatingEngineJson } from '../pkg/creditcast_wasm.js';
 // The same varied events on every run.
 import { rng } from '../bench/corpus.mjs';
 
 // The JSON path: the binding, which stringifies its input. Its refusals come back as columns, as
 // on the columnar path (js-tests/shared.test.mjs checks those against the native result).
-const simulateJson = (scenario) => withRefusals(__simulate(scenario));
+const simulateJson = (scenario) => withLists(__simulate(scenario));
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const engine = new RatingEngine();

@@ -4,7 +4,7 @@
 import {
   __project, __compare, __recommendAutoRecharge, __simulate, __simulateColumns,
 } from './creditcast_wasm.js';
-import { encodeScenario, tryEncode, withRefusals } from './columns.js';
+import { encodeScenario, tryEncode, withLists } from './columns.js';
 import { comparison, projectionResult } from './pool.js';
 
 export { segmentMessage, RatingEngine } from './rating.js';
@@ -42,8 +42,8 @@ export function simulate(scenario) {
       } finally {
         c.buffers.free();
       }
-      if (r !== undefined) return withRefusals(r);
+      if (r !== undefined) return withLists(r);
     }
   }
-  return withRefusals(__simulate(scenario));
+  return withLists(__simulate(scenario));
 }

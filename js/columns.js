@@ -321,9 +321,8 @@ export function encodeScenario(scenario) {
 /**
  * Refusals from the core's columns (`refusal_columns` in src/columns.rs): per refusal, four lines
  * of `lines` — time (empty when the same as the refusal before), amount, balance, pending fees
- * (empty when none) — and three `numbers` —
- * event index, and service and reason as indices into `names` — rebuilt as the objects their
- * JSON gives, keys in the same order.
+ * (empty when none) — and three `numbers` — event index, and service and reason as indices into
+ * `names` — rebuilt as the objects their JSON gives, keys in the same order.
  */
 function refusalsFrom(lines, numbers, names) {
   if (lines === '') return [];
@@ -340,8 +339,35 @@ function refusalsFrom(lines, numbers, names) {
   return out;
 }
 
-/** A result the core sent as `[result, refusal lines, refusal numbers, names, …]`, refusals in place. */
-export function withRefusals([result, lines, numbers, names]) {
-  result.refused = refusalsFrom(lines, numbers, names);
+/**
+ * Ledger entries from the core's columns (`ledger_columns` in src/columns.rs): per entry, four
+ * lines — time (empty when the same as the entry before), amount, balance after, amount attempted
+ * (empty when none) — and four numbers — kind and service as indices into `names`, event index
+ * and count, each -1 when absent — rebuilt as the objects their JSON gives, keys in the same order.
+ */
+function ledgerFrom(lines, numbers, names) {
+  if (lines === '') return [];
+  const f = lines.split('\n');
+  const out = new Array(numbers.length / 4);
+  let at = '';
+  for (let i = 0, j = 0; i < out.length; i++, j += 4) {
+    if (f[j] !== '') at = f[j];
+    const e = { at, kind: names[numbers[j]], amount: f[j + 1], balanceAfter: f[j + 2] };
+    if (numbers[j + 1] >= 0) e.service = names[numbers[j + 1]];
+    if (numbers[j + 2] >= 0) e.eventIndex = numbers[j + 2];
+    if (f[j + 3] !== '') e.attempted = f[j + 3];
+    if (numbers[j + 3] >= 0) e.count = numbers[j + 3];
+    out[i] = e;
+  }
+  return out;
+}
+
+/**
+ * A result the core sent as `[result, names, refusal lines, refusal numbers, ledger lines, ledger
+ * numbers, …]` (`lists_apart` in src/wasm.rs), its refusals and ledger in place.
+ */
+export function withLists([result, names, refusalLines, refusalNumbers, ledgerLines, ledgerNumbers]) {
+  result.refused = refusalsFrom(refusalLines, refusalNumbers, names);
+  result.ledger = ledgerFrom(ledgerLines, ledgerNumbers, names);
   return result;
 }

@@ -7,7 +7,7 @@ import {
   __module, __project, __compare, __recommendAutoRecharge, __PoolRun,
 } from './creditcast_wasm.js';
 import { CreditcastError } from './errors.js';
-import { withRefusals } from './columns.js';
+import { withLists } from './columns.js';
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 const MAX_WORKERS = 16;
@@ -16,9 +16,10 @@ const typed = (a) => (a instanceof Float64Array ? a : Float64Array.from(a));
 
 /** `__project`'s (or a projection `__PoolRun`'s) answer as `project` returns it. */
 export function projectionResult(sent) {
-  // The core sends the refusals and the series apart from the result's JSON (see src/wasm.rs).
-  const result = withRefusals(sent);
-  const [, , , , t, balance] = sent;
+  // The core sends the refusals, the ledger and the series apart from the result's JSON (see
+  // src/wasm.rs).
+  const result = withLists(sent);
+  const [, , , , , , t, balance] = sent;
   result.series.t = t;
   result.series.balance = balance;
   return withTypedArrays(result);

@@ -23,7 +23,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::account::{EventType, Refusal, ScenarioEvent};
+use crate::account::{Entry, EventType, Refusal, ScenarioEvent};
 use crate::error::{Error, ErrorCode as C};
 use crate::input::MAX_JSON_BYTES;
 use crate::money::{parse_decimal, with_plain, Dec};
@@ -645,28 +645,48 @@ pub fn intern_totals(totals: &[Dec]) -> (Vec<Dec>, Vec<u32>) {
     (table, index)
 }
 
-/// Refusals for the JS entry, which rebuilds the objects (`refusalsFrom` in js/columns.js) from
-/// their strings — four lines each: time (an empty line when the same as the refusal before),
-/// amount, balance, pending fees (an empty line when none, as the JSON omits them) — and numbers — three each: event index, and service and reason as
-/// indices into the returned names. Building the objects that way costs about half of parsing
-/// their JSON, and writing it a fraction of writing the JSON.
-pub struct RefusalColumns {
-    pub lines: String,
-    pub numbers: Vec<f64>,
-    pub names: Vec<Arc<str>>,
-}
+/// Names (services, reasons, entry kinds) sent once, and referred to by index.
+#[derive(Default)]
+pub struct Names(pub Vec<Arc<str>>);
 
-pub fn refusal_columns(refused: &[Refusal]) -> RefusalColumns {
-    let mut names: Vec<Arc<str>> = Vec::new();
-    let mut name = |s: &str| -> f64 {
-        match names.iter().position(|n| &**n == s) {
+impl Names {
+    /// The name's index, as a JS number.
+    pub fn index(&mut self, s: &str) -> f64 {
+        match self.0.iter().position(|n| &**n == s) {
             Some(k) => k as f64,
             None => {
-                names.push(Arc::from(s));
-                (names.len() - 1) as f64
+                self.0.push(Arc::from(s));
+                (self.0.len() - 1) as f64
             }
         }
-    };
+    }
+}
+
+/// Lists of a result rebuilt as objects by the JS entry (`refusalsFrom` and `ledgerFrom` in
+/// js/columns.js): strings as lines, numbers as numbers. Building the objects that way costs
+/// about half of parsing their JSON, and writing them a fraction of writing the JSON.
+pub struct ListColumns {
+    pub lines: String,
+    pub numbers: Vec<f64>,
+}
+
+/// A time line: empty when the same as the record's before (records come in bursts at one
+/// instant: every service of an hour without funds; a debit's usage and fee).
+fn push_time(
+    lines: &mut String,
+    last: &mut Option<crate::time::Instant>,
+    at: crate::time::Instant,
+) {
+    if *last != Some(at) {
+        push_instant(lines, at);
+        *last = Some(at);
+    }
+}
+
+/// Refusals: four lines each — time, amount, balance, pending fees (an empty line when none, as
+/// the JSON omits them) — and three numbers — event index, and service and reason as indices
+/// into `names`.
+pub fn refusal_columns(refused: &[Refusal], names: &mut Names) -> ListColumns {
     let mut lines = String::with_capacity(refused.len() * 48);
     let mut numbers = Vec::with_capacity(refused.len() * 3);
     let mut last_at = None;
@@ -674,11 +694,7 @@ pub fn refusal_columns(refused: &[Refusal]) -> RefusalColumns {
         if i > 0 {
             lines.push('\n');
         }
-        // Refusals come in bursts at one instant (every service of an hour without funds).
-        if last_at != Some(r.at) {
-            push_instant(&mut lines, r.at);
-            last_at = Some(r.at);
-        }
+        push_time(&mut lines, &mut last_at, r.at);
         lines.push('\n');
         with_plain(r.amount.0, |a| lines.push_str(a));
         lines.push('\n');
@@ -689,12 +705,36 @@ pub fn refusal_columns(refused: &[Refusal]) -> RefusalColumns {
         }
         // The index as JSON.parse would read it: the nearest double, as `as` rounds.
         numbers.push(r.event_index as f64);
-        numbers.push(name(&r.service));
-        numbers.push(name(r.reason.name()));
+        numbers.push(names.index(&r.service));
+        numbers.push(names.index(r.reason.name()));
     }
-    RefusalColumns {
-        lines,
-        numbers,
-        names,
+    ListColumns { lines, numbers }
+}
+
+/// Ledger entries: four lines each — time, amount, balance after, amount attempted (an empty
+/// line when none) — and four numbers — the kind and the service as indices into `names`, the
+/// event index and the count, each -1 when the entry has none.
+pub fn ledger_columns(entries: &[Entry], names: &mut Names) -> ListColumns {
+    let mut lines = String::with_capacity(entries.len() * 48);
+    let mut numbers = Vec::with_capacity(entries.len() * 4);
+    let mut last_at = None;
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            lines.push('\n');
+        }
+        push_time(&mut lines, &mut last_at, e.at);
+        lines.push('\n');
+        with_plain(e.amount.0, |a| lines.push_str(a));
+        lines.push('\n');
+        with_plain(e.balance_after.0, |b| lines.push_str(b));
+        lines.push('\n');
+        if let Some(a) = e.attempted {
+            with_plain(a.0, |a| lines.push_str(a));
+        }
+        numbers.push(names.index(e.kind.name()));
+        numbers.push(e.service.as_deref().map_or(-1.0, |s| names.index(s)));
+        numbers.push(e.event_index.map_or(-1.0, |k| k as f64));
+        numbers.push(e.count.map_or(-1.0, f64::from));
     }
+    ListColumns { lines, numbers }
 }

@@ -384,11 +384,11 @@ fn engine_for(card: Option<&RateCard>, at: &str) -> Result<CoreEngine, JsValue> 
 
 /// Replay an account's life: usage, purchases, payment failures and fixes, settings changes,
 /// month ends up to `until`. A pure function of its JSON input.
-/// Returns the result with its refusals apart: see [`refusals_apart`].
+/// Returns the result with its refusals and ledger apart: see [`lists_apart`].
 #[cfg(feature = "balance")]
 #[wasm_bindgen(
     js_name = "__simulate",
-    unchecked_return_type = "[SimulationResult, string, Float64Array, string[]]"
+    unchecked_return_type = "[SimulationResult, string[], string, Float64Array, string, Float64Array]"
 )]
 pub fn simulate(
     #[wasm_bindgen(unchecked_param_type = "Scenario | string")] scenario: JsValue,
@@ -398,28 +398,37 @@ pub fn simulate(
     let engine = engine_for(sc.rate_card.as_ref(), "rateCard")?;
     let mut r = account::simulate(&engine, &sc).map_err(throw)?;
     let refused = std::mem::take(&mut r.refused);
-    Ok(refusals_apart(&r, &refused)?.into())
+    let ledger = std::mem::take(&mut r.ledger);
+    Ok(lists_apart(&r, &refused, &ledger)?.into())
 }
 
-/// A result whose refusals cross apart from its JSON, as `[result, refusal lines, refusal
-/// numbers, names]` (see `crate::columns::refusal_columns`): an account left without funds can
-/// refuse millions of events, which the JS entry builds from these about twice as fast as it
-/// parses their JSON. The result's `refused` is in place, empty, for the JS entry to fill.
+/// A result whose refusals and ledger cross apart from its JSON, as `[result, names, refusal
+/// lines, refusal numbers, ledger lines, ledger numbers]` (see `crate::columns`): an account
+/// left without funds can refuse millions of events, and a year's ledger holds thousands of
+/// entries, which the JS entry builds from these about twice as fast as it parses their JSON.
+/// The result's `refused` and `ledger` are in place, empty, for the JS entry to fill.
 #[cfg(feature = "balance")]
-fn refusals_apart<T: Serialize>(
+fn lists_apart<T: Serialize>(
     result: &T,
     refused: &[account::Refusal],
+    ledger: &[account::Entry],
 ) -> Result<Array, JsValue> {
-    let c = crate::columns::refusal_columns(refused);
-    let names = Array::new();
-    for n in &c.names {
-        names.push(&JsValue::from_str(n));
-    }
+    let mut names = crate::columns::Names::default();
+    let r = crate::columns::refusal_columns(refused, &mut names);
+    let l = crate::columns::ledger_columns(ledger, &mut names);
     let out = Array::new();
     out.push(&to_js(result)?);
-    out.push(&JsValue::from_str(&c.lines));
-    out.push(&js_sys::Float64Array::from(&c.numbers[..]));
-    out.push(&names);
+    out.push(
+        &names
+            .0
+            .iter()
+            .map(|n| JsValue::from_str(n))
+            .collect::<Array>(),
+    );
+    for c in [&r, &l] {
+        out.push(&JsValue::from_str(&c.lines));
+        out.push(&js_sys::Float64Array::from(&c.numbers[..]));
+    }
     Ok(out)
 }
 
@@ -429,7 +438,7 @@ fn refusals_apart<T: Serialize>(
 #[cfg(feature = "balance")]
 #[wasm_bindgen(
     js_name = "__simulateColumns",
-    unchecked_return_type = "[SimulationResult, string, Float64Array, string[]] | undefined"
+    unchecked_return_type = "[SimulationResult, string[], string, Float64Array, string, Float64Array] | undefined"
 )]
 pub fn simulate_columns(
     head: &str,
@@ -452,7 +461,8 @@ pub fn simulate_columns(
     let engine = engine_for(sc.rate_card.as_ref(), "rateCard")?;
     let mut r = account::simulate_columns(&engine, &sc, &cols).map_err(throw)?;
     let refused = std::mem::take(&mut r.refused);
-    Ok(refusals_apart(&r, &refused)?.into())
+    let ledger = std::mem::take(&mut r.ledger);
+    Ok(lists_apart(&r, &refused, &ledger)?.into())
 }
 
 /// A live prepaid account for a UI: apply events as they happen, read the balance, the ledger
@@ -619,7 +629,7 @@ impl Account {
 #[cfg(feature = "balance")]
 #[wasm_bindgen(
     js_name = "__project",
-    unchecked_return_type = "[ProjectionResult, string, Float64Array, string[], Float64Array, Float64Array]"
+    unchecked_return_type = "[ProjectionResult, string[], string, Float64Array, string, Float64Array, Float64Array, Float64Array]"
 )]
 pub fn project(
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
@@ -651,13 +661,14 @@ fn argument<T: DeserializeOwned>(v: &JsValue, at: &str) -> Result<T, JsValue> {
 /// A projection's result as `__project` returns it.
 #[cfg(feature = "balance")]
 fn projection_out(mut r: projection::ProjectionResult) -> Result<JsValue, JsValue> {
-    // The two big lists cross without JSON (the rest of the result does): the refusals as
-    // `refusals_apart` sends them, the series as Float64Arrays copied out of WASM memory. Their
-    // places in the JSON stay, empty.
+    // The big lists cross without JSON (the rest of the result does): the refusals and the
+    // ledger as `lists_apart` sends them, the series as Float64Arrays copied out of WASM memory.
+    // Their places in the JSON stay, empty.
     let refused = std::mem::take(&mut r.refused);
+    let ledger = std::mem::take(&mut r.ledger);
     let t = std::mem::take(&mut r.series.t);
     let balance = std::mem::take(&mut r.series.balance);
-    let out = refusals_apart(&r, &refused)?;
+    let out = lists_apart(&r, &refused, &ledger)?;
     out.push(&js_sys::Float64Array::from(&t[..]));
     out.push(&js_sys::Float64Array::from(&balance[..]));
     Ok(out.into())

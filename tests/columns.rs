@@ -427,7 +427,9 @@ fn refusal_columns_give_the_refusals_json() {
     other.event_index = u64::from(u32::MAX) + 7;
     refused.push(other);
 
-    let c = creditcast::columns::refusal_columns(&refused);
+    let mut names = creditcast::columns::Names::default();
+    let c = creditcast::columns::refusal_columns(&refused, &mut names);
+    let names = names.0;
     let lines: Vec<&str> = c.lines.split('\n').collect();
     assert_eq!(lines.len(), 4 * refused.len());
     assert_eq!(c.numbers.len(), 3 * refused.len());
@@ -442,10 +444,10 @@ fn refusal_columns_give_the_refusals_json() {
             let mut r = json!({
                 "at": at,
                 "eventIndex": n[0] as u64,
-                "service": &*c.names[n[1] as usize],
+                "service": &*names[n[1] as usize],
                 "amount": f[1],
                 "balance": f[2],
-                "reason": &*c.names[n[2] as usize],
+                "reason": &*names[n[2] as usize],
             });
             if !f[3].is_empty() {
                 r["pendingFees"] = json!(f[3]);
@@ -463,6 +465,116 @@ fn refusal_columns_give_the_refusals_json() {
         lines.chunks(4).filter(|f| !f[0].is_empty()).count(),
         1 + refused.windows(2).filter(|w| w[0].at != w[1].at).count()
     );
-    let none = creditcast::columns::refusal_columns(&[]);
+    let none = creditcast::columns::refusal_columns(&[], &mut Default::default());
+    assert!(none.lines.is_empty() && none.numbers.is_empty());
+}
+
+/// The ledger columns, decoded the way `ledgerFrom` in js/columns.js does, give the ledger's
+/// JSON: every kind, entries with and without a service, an event index, an amount attempted
+/// and a count (a merged day ledger), times repeated and not.
+#[test]
+fn ledger_columns_give_the_ledger_json() {
+    let mut seen = std::collections::BTreeSet::new();
+    for (file, mode) in [
+        ("simulate-deferred-fees", "event"),
+        ("simulate-deferred-fees", "day"),
+        ("simulate-busy-month", "event"),
+        ("simulate-busy-month", "hour"),
+        ("a day of texts", "day"),
+    ] {
+        let mut input = if file == "a day of texts" {
+            let sms = |at: &str| json!({ "at": at, "type": "usage", "service": "sms", "segments": 2, "carrier": "tmobile" });
+            json!({ "account": { "openingBalance": "10", "plan": { "start": "2025-01-01" } },
+                "events": [sms("2025-01-02T08:00:00Z"), sms("2025-01-02T09:00:00Z"), sms("2025-01-02T10:00:00Z")],
+                "until": "2025-01-03" })
+        } else {
+            let path = format!("{}/tests/shared/{file}.json", env!("CARGO_MANIFEST_DIR"));
+            let case: Value =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            case["input"].clone()
+        };
+        input["options"] = json!({ "ledger": mode });
+        let text = input.to_string();
+        let sc = Scenario::from_json(&text).unwrap();
+        let engine = match &sc.rate_card {
+            Some(card) => RatingEngine::new(card.clone()).unwrap(),
+            None => RatingEngine::new(RateCard::default_card()).unwrap(),
+        };
+        let ledger = simulate(&engine, &sc).unwrap().ledger;
+        // Names the refusals put first are shared: indices need not start at 0.
+        let mut names = creditcast::columns::Names::default();
+        names.index("insufficientBalance");
+        let c = creditcast::columns::ledger_columns(&ledger, &mut names);
+        let names = names.0;
+        let lines: Vec<&str> = c.lines.split('\n').collect();
+        assert_eq!(lines.len(), 4 * ledger.len(), "{file} {mode}");
+        assert_eq!(c.numbers.len(), 4 * ledger.len(), "{file} {mode}");
+        let mut at = "";
+        let decoded: Vec<Value> = lines
+            .chunks(4)
+            .zip(c.numbers.chunks(4))
+            .map(|(f, n)| {
+                if !f[0].is_empty() {
+                    at = f[0];
+                }
+                let mut e = json!({
+                    "at": at,
+                    "kind": &*names[n[0] as usize],
+                    "amount": f[1],
+                    "balanceAfter": f[2],
+                });
+                if n[1] >= 0.0 {
+                    e["service"] = json!(&*names[n[1] as usize]);
+                }
+                if n[2] >= 0.0 {
+                    e["eventIndex"] = json!(n[2] as u64);
+                }
+                if !f[3].is_empty() {
+                    e["attempted"] = json!(f[3]);
+                }
+                if n[3] >= 0.0 {
+                    e["count"] = json!(n[3] as u32);
+                }
+                e
+            })
+            .collect();
+        let want = serde_json::to_value(&ledger).unwrap();
+        assert_eq!(Value::Array(decoded), want, "{file} {mode}");
+        for e in want.as_array().unwrap() {
+            seen.insert(e["kind"].as_str().unwrap().to_string());
+            for k in ["service", "eventIndex", "attempted", "count"] {
+                let has = if e.get(k).is_some() {
+                    "with"
+                } else {
+                    "without"
+                };
+                seen.insert(format!("{has} {k}"));
+            }
+        }
+        if ledger.windows(2).any(|w| w[0].at == w[1].at) {
+            seen.insert("a time repeated".into());
+        }
+    }
+    for k in [
+        "usage",
+        "carrierFee",
+        "recharge",
+        "rechargeFailed",
+        "purchase",
+        "a time repeated",
+    ] {
+        assert!(seen.contains(k), "no case has {k}: {seen:?}");
+    }
+    for k in ["service", "eventIndex", "attempted", "count"] {
+        assert!(
+            seen.contains(&format!("with {k}")),
+            "no case with {k}: {seen:?}"
+        );
+        assert!(
+            seen.contains(&format!("without {k}")),
+            "no case without {k}"
+        );
+    }
+    let none = creditcast::columns::ledger_columns(&[], &mut Default::default());
     assert!(none.lines.is_empty() && none.numbers.is_empty());
 }

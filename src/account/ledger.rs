@@ -48,6 +48,21 @@ pub enum EntryKind {
     Settlement,
 }
 
+impl EntryKind {
+    /// The kind as its JSON names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            EntryKind::Usage => "usage",
+            EntryKind::CarrierFee => "carrierFee",
+            EntryKind::Purchase => "purchase",
+            EntryKind::PurchaseFailed => "purchaseFailed",
+            EntryKind::Recharge => "recharge",
+            EntryKind::RechargeFailed => "rechargeFailed",
+            EntryKind::Settlement => "settlement",
+        }
+    }
+}
+
 /// One ledger entry. `amount` is signed (credits +, debits −) and `balanceAfter` is the previous
 /// entry's `balanceAfter` plus `amount`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
