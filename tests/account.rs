@@ -3,8 +3,9 @@
 use std::str::FromStr;
 
 use creditcast::account::{
-    simulate, Account, AccountConfig, EntryKind, LedgerMode, OffReason, Outcome, PaymentMethod,
-    RefusalReason, Scenario, ScenarioEvent, SimulationOptions, SimulationResult, Statement,
+    simulate, Account, AccountConfig, Entry, EntryKind, LedgerMode, OffReason, Outcome,
+    PaymentMethod, RefusalReason, Scenario, ScenarioEvent, SimulationOptions, SimulationResult,
+    Statement,
 };
 use creditcast::error::{Error, ErrorCode};
 use creditcast::RatingEngine;
@@ -1136,6 +1137,53 @@ fn merged_and_absent_ledgers_give_the_same_balance_invoices_and_statements() {
             "none" => assert!(r.ledger.is_empty()),
             _ => assert!(r.ledger.len() < full.ledger.len(), "{mode} merges"),
         }
+    }
+}
+
+/// A merged ledger is the event ledger with each hour's or day's debits of a kind and service
+/// added into the first of them (counted, keeping its time and event index), runs never crossing
+/// another entry or the hour's or day's end in the account's time zone (-05:00 here): merged
+/// here from the event ledger, and compared with what the account merged as it went.
+#[test]
+fn merged_ledgers_are_the_event_ledger_merged() {
+    let e = deferred_engine();
+    let events = run(&e, &long_scenario("event")).ledger;
+    let offset = -5 * 3600;
+    for (mode, width) in [("hour", 3600), ("day", 86_400)] {
+        let mut want: Vec<Entry> = Vec::new();
+        let mut run_at: Option<(usize, i64)> = None;
+        for x in &events {
+            if !matches!(x.kind, EntryKind::Usage | EntryKind::CarrierFee) {
+                run_at = None;
+                want.push(x.clone());
+                continue;
+            }
+            let bucket = (x.at + offset).div_euclid(width);
+            let same = match run_at {
+                Some((start, b)) if b == bucket => want[start..]
+                    .iter_mut()
+                    .find(|w| w.kind == x.kind && w.service == x.service),
+                _ => {
+                    run_at = Some((want.len(), bucket));
+                    None
+                }
+            };
+            match same {
+                Some(w) => {
+                    w.amount.0 += x.amount.0;
+                    w.count = Some(w.count.unwrap_or(1) + 1);
+                }
+                None => want.push(x.clone()),
+            }
+        }
+        let mut balance = opening(&run(&e, &long_scenario(mode)));
+        for w in &mut want {
+            balance += w.amount.0;
+            w.balance_after.0 = balance;
+        }
+        let got = run(&e, &long_scenario(mode)).ledger;
+        assert!(got.iter().any(|x| x.count.is_some()), "{mode} merges");
+        assert_eq!(got, want, "{mode}");
     }
 }
 

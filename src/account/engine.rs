@@ -1,5 +1,7 @@
 //! The engine proper: one event or one clock move at a time, in time order.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use super::config::{
@@ -317,7 +319,7 @@ impl Account {
         self.current.add_usage(&charge.service, usage)?;
         if self.wants_entries() {
             let index = Some(self.events_applied);
-            if !usage.is_zero() {
+            if !usage.is_zero() && !self.merged(at, EntryKind::Usage, &charge.service, usage)? {
                 let mut e = Entry::new(
                     at,
                     EntryKind::Usage,
@@ -328,7 +330,10 @@ impl Account {
                 e.event_index = index;
                 self.post(e)?;
             }
-            if defer.is_none() && !fee.is_zero() {
+            if defer.is_none()
+                && !fee.is_zero()
+                && !self.merged(at, EntryKind::CarrierFee, &charge.service, fee)?
+            {
                 let mut e = Entry::new(at, EntryKind::CarrierFee, -fee, after);
                 e.service = Some(charge.service.clone());
                 e.event_index = index;
@@ -477,6 +482,22 @@ impl Account {
 
     fn wants_entries(&self) -> bool {
         self.collect.is_some() || self.ledger.mode() != LedgerMode::None
+    }
+
+    /// A debit merged straight into the ledger's open run, when it would be merged there and
+    /// nothing collects the entries: see [`Ledger::merge_debit`].
+    fn merged(
+        &mut self,
+        at: Instant,
+        kind: EntryKind,
+        service: &Arc<str>,
+        amount: Decimal,
+    ) -> Result<bool, Error> {
+        if self.collect.is_some() {
+            return Ok(false);
+        }
+        self.ledger
+            .merge_debit(at, self.s.offset, kind, service, amount)
     }
 
     fn post(&mut self, e: Entry) -> Result<(), Error> {

@@ -247,6 +247,41 @@ impl Ledger {
         Ok(())
     }
 
+    /// A debit of `amount` (positive) merged into the open run's entry of its kind and service,
+    /// when the mode merges and the run (same hour or day) has one: what [`push`](Self::push)
+    /// does with such an entry, without the caller building it. False (nothing done) otherwise.
+    pub fn merge_debit(
+        &mut self,
+        at: Instant,
+        offset: i32,
+        kind: EntryKind,
+        service: &Arc<str>,
+        amount: Decimal,
+    ) -> Result<bool, Error> {
+        let width = match self.mode {
+            LedgerMode::Hour => HOUR,
+            LedgerMode::Day => DAY,
+            LedgerMode::Event | LedgerMode::None => return Ok(false),
+        };
+        let Some(g) = &mut self.group else {
+            return Ok(false);
+        };
+        if g.bucket != (at + offset as i64).div_euclid(width) {
+            return Ok(false);
+        }
+        let run = self.entries.get_mut(g.start..).unwrap_or_default();
+        let Some(x) = run
+            .iter_mut()
+            .find(|x| x.kind == kind && x.service.as_ref() == Some(service))
+        else {
+            return Ok(false);
+        };
+        x.amount = Dec(sub(x.amount.0, amount, "")?);
+        x.count = Some(x.count.unwrap_or(1).saturating_add(1));
+        g.stale = true;
+        Ok(true)
+    }
+
     /// Record an entry (merging it into the current run when the mode says so).
     pub fn push(&mut self, e: Entry, offset: i32) -> Result<(), Error> {
         let width = match self.mode {
