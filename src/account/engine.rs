@@ -122,6 +122,41 @@ impl Account {
         Ok(())
     }
 
+    /// A usage charge of `total` for `service` at `at` that the caller has found the account
+    /// must refuse: no payment can come first (no auto-recharge that can pay), the account has a
+    /// floor, and `total` (at most [`MAX_AMOUNT`]) is above `balance − pending fees − floor`.
+    /// Does what [`apply_rated`](Self::apply_rated) does with it (the clock, the refusal, the
+    /// event count) without working the refusal out.
+    pub(crate) fn refuse_rated(
+        &mut self,
+        at: Instant,
+        service: &Arc<str>,
+        total: Decimal,
+    ) -> Result<(), Error> {
+        self.check_order(at, "at")?;
+        let Some(floor) = self.s.floor else {
+            return Err(Error::new(
+                C::InvalidSettings,
+                "",
+                "no floor to refuse usage below",
+            ));
+        };
+        if let Err(e) = self.advance(at) {
+            self.undo(None);
+            return Err(e);
+        }
+        self.undo(None);
+        let charge = Rated {
+            service: service.clone(),
+            usage: Dec::ZERO,
+            carrier_fees: Dec::ZERO,
+            total: Dec(total),
+        };
+        self.refuse(at, &charge, floor)?;
+        self.events_applied += 1;
+        Ok(())
+    }
+
     /// Post a rated charge at `at` (checked in order): the amount limit, the clock, then usage.
     /// A refusal or error puts the counters back: to `undo` when given, else the last rating.
     fn debit(
@@ -485,7 +520,7 @@ impl Account {
     }
 
     /// A debit merged straight into the ledger's open run, when it would be merged there and
-    /// nothing collects the entries: see [`Ledger::merge_debit`].
+    /// nothing collects the entries: see [`super::ledger::Ledger::merge_debit`].
     fn merged(
         &mut self,
         at: Instant,

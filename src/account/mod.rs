@@ -306,6 +306,12 @@ impl Account {
             .filter(|_| !self.s.postpaid && self.config.payment_method != PaymentMethod::Failed)
     }
 
+    /// Usage can be refused with nothing to pay first: the account has a floor, and no
+    /// auto-recharge that can pay (off, post-paid, or its payment method failed).
+    pub(crate) fn refuses_unpaid(&self) -> bool {
+        self.s.floor.is_some() && self.paying_rule().is_none()
+    }
+
     /// What a usage charge may be, now, with nothing but the balance and the month's statement
     /// changing (see [`UsageLimits`]); `None` when a difference is not exact.
     pub(crate) fn usage_limits(&self) -> Option<UsageLimits> {

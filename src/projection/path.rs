@@ -557,6 +557,9 @@ impl Held {
 /// What [`Runner::triage`] decided for a fast-lane charge.
 enum Triage {
     Refused,
+    /// Path 0: the account refuses it for sure, and records it (this total) without working it
+    /// out.
+    Refuse(Decimal),
     Held,
     Apply,
 }
@@ -585,6 +588,7 @@ impl Runner<'_, '_, '_> {
     }
 
     /// The account's [`UsageLimits`] now at `scale` (cached until the account changes).
+    #[inline(always)]
     fn limits(&mut self, scale: u32) -> Option<IntLimits> {
         let key = (self.account.events_applied(), self.account.now(), scale);
         match self.limits {
@@ -608,8 +612,16 @@ impl Runner<'_, '_, '_> {
     /// `Held`: it is taken with nothing else happening, and is held (see [`Held`]). Otherwise
     /// `Apply`, with whatever was held applied first, so that the charge can follow it.
     fn triage(&mut self, si: usize, sums: Sums, t: Instant) -> Result<Triage, Error> {
-        if self.detail.is_some() || self.record.is_some() {
+        if self.record.is_some() {
             return Ok(Triage::Apply);
+        }
+        if self.detail.is_some() {
+            // Path 0 holds nothing: every charge reaches the account, a sure refusal by the
+            // short way.
+            return Ok(match self.sure_refusal(si, sums) {
+                Some(total) => Triage::Refuse(total),
+                None => Triage::Apply,
+            });
         }
         let (usage, fees, scale) = sums;
         let Some(total) = usage.checked_add(fees).filter(|t| *t >= 0) else {
@@ -660,6 +672,46 @@ impl Runner<'_, '_, '_> {
         }
         self.release()?;
         Ok(Triage::Apply)
+    }
+
+    /// A charge of service `si` (nothing held) that the account would refuse for sure: above
+    /// the floor room, with nothing that can pay first (see [`Runner::triage`]). Its total,
+    /// normalised as [`rated`] gives it.
+    fn sure_refusal(&mut self, si: usize, (usage, fees, scale): Sums) -> Option<Decimal> {
+        // The limits are worked out again after every charge the account takes: only when a
+        // refusal can be sure.
+        if !self.account.refuses_unpaid() {
+            return None;
+        }
+        let total = usage.checked_add(fees).filter(|t| *t > 0)?;
+        let limits = self.limits(scale)?;
+        let sure = !limits.pays
+            && !limits.max.is_some_and(|max| total > max)
+            && limits.floor.is_some_and(|f| total > f)
+            && self.ids.get(si).is_some();
+        if sure {
+            normalized(total, scale)
+        } else {
+            None
+        }
+    }
+
+    /// Record a sure refusal of service `si`'s charge of `total` at `t` (see
+    /// [`Runner::sure_refusal`]).
+    fn refuse(&mut self, si: usize, total: Decimal, t: Instant) -> Result<(), Error> {
+        let Some(id) = self.ids.get(si) else {
+            return Ok(());
+        };
+        let before = (self.account.events_applied(), self.account.now());
+        self.account.refuse_rated(t, id, total)?;
+        // Nothing the limits depend on changed (balance, pending fees, payment), and nothing
+        // fell due before `t` (the step moved the clock past anything due): they stay valid.
+        if let Some(((n, now, s), l)) = self.limits {
+            if (n, now) == before {
+                self.limits = Some(((self.account.events_applied(), self.account.now(), s), l));
+            }
+        }
+        Ok(())
     }
 
     /// Apply the held charges, one per service, at the time of the last of them.
@@ -1040,6 +1092,16 @@ pub(crate) fn run_path(
                         tests::SKIPPED.with(|n| n.set(n.get() + 1));
                         continue;
                     }
+                    Triage::Refuse(total) => {
+                        r.refuse(si, total, t)
+                            .map_err(|e| e.at(&format!("profile.services.{}", s.id)))?;
+                        #[cfg(test)]
+                        tests::REFUSED_SHORT.with(|n| n.set(n.get() + 1));
+                        if r.per_event {
+                            r.observe_event(k, t)?;
+                        }
+                        continue;
+                    }
                     Triage::Held => {
                         #[cfg(test)]
                         tests::HELD.with(|n| n.set(n.get() + 1));
@@ -1289,6 +1351,8 @@ mod tests {
         pub(super) static SKIPPED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
         /// Charges held on this thread.
         pub(super) static HELD: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+        /// Path 0's sure refusals recorded the short way on this thread.
+        pub(super) static REFUSED_SHORT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     }
 
     /// The fast lane gives exactly what the engine gives for the same parts (value and
@@ -1493,6 +1557,90 @@ mod tests {
         assert!(refused > paths / 2, "{refused} of {paths}");
         assert!(lanes > paths / 3, "{lanes} of {paths}");
         assert!(held > 20_000, "{held} charges held");
+    }
+
+    /// Path 0 records the refusals it is sure of the short way: everything it reports (series,
+    /// payment attempts, lowest balance, the account's ledger, refusals, invoices, statements,
+    /// balance and event count) is what the account makes of the same charges worked out in
+    /// full (a recording run takes no short way). Insufficient balance and a credit limit, with
+    /// immediate and deferred fees, a local month end, and auto-recharge that fails, is off, or
+    /// must pay for a charge above the balance first.
+    #[test]
+    fn path_0_records_sure_refusals_as_the_account_works_them_out() {
+        use crate::ratecard::{FeeTiming, RateCard};
+        let mut deferred = RateCard::default_card();
+        deferred.carrier_fees.timing = FeeTiming::Deferred;
+        let accounts = [
+            serde_json::json!({ "openingBalance": "60", "plan": { "start": "2025-01-01" },
+                "autoRecharge": { "enabled": true, "threshold": "20", "amount": "40" } }),
+            serde_json::json!({ "openingBalance": "30", "timeZone": "-05:00",
+                "plan": { "start": "2025-01-01" },
+                "negativeBalance": { "allowed": true, "limit": "25" },
+                "autoRecharge": { "enabled": true, "threshold": "0", "amount": "35" } }),
+            serde_json::json!({ "openingBalance": "90", "plan": { "start": "2025-01-01" },
+                "negativeBalance": { "allowed": true, "limit": "40" } }),
+            // A day's charge above the balance while a recharge can still pay for it.
+            serde_json::json!({ "openingBalance": "5", "plan": { "start": "2025-01-01" },
+                "autoRecharge": { "enabled": true, "threshold": "1", "amount": "9" } }),
+        ];
+        let (mut short, mut reasons) = (0, std::collections::BTreeSet::new());
+        for card in [RateCard::default_card(), deferred] {
+            let engine = RatingEngine::new(card).unwrap();
+            for (a, account) in accounts.iter().enumerate() {
+                for resolution in ["day", "hour"] {
+                    let req: super::super::ProjectionRequest = crate::input::from_json(
+                        &serde_json::json!({
+                            "account": account,
+                            "profile": { "services": {
+                                "sms": { "perDay": 900, "variation": 0.6,
+                                         "carrierMix": { "tmobile": 0.5, "att": 0.3, "verizon": 0.2 } },
+                                "voiceLocal": { "perDay": 15, "variation": 0.9,
+                                                "durationSeconds": { "mean": 90 } }
+                            }, "paymentFailureProbability": 0.5 },
+                            "start": "2025-01-20", "days": 75, "resolution": resolution,
+                            "paths": 3, "seed": 3 + a as u64
+                        })
+                        .to_string(),
+                    )
+                    .unwrap();
+                    let plan = super::super::prepare(&engine, &req).unwrap();
+                    for i in 0..req.paths {
+                        let spec = PathSpec {
+                            config: &req.account,
+                            ledger: LedgerMode::Day,
+                            detail: true,
+                            threshold: Decimal::ZERO,
+                        };
+                        REFUSED_SHORT.with(|n| n.set(0));
+                        let mut events = Vec::new();
+                        let full = run_path(&plan, &spec, i, Some(&mut events)).unwrap();
+                        assert_eq!(
+                            REFUSED_SHORT.with(|n| n.get()),
+                            0,
+                            "recording: no short way"
+                        );
+                        let quick = run_path(&plan, &spec, i, None).unwrap();
+                        short += REFUSED_SHORT.with(|n| n.get());
+                        let details = |o: &PathOut| {
+                            let d = o.detail.as_ref().unwrap();
+                            let a = &d.account;
+                            (
+                                (d.t.clone(), d.balance.clone(), d.attempts.clone()),
+                                (d.lowest, d.lowest_at, d.first_below),
+                                (a.ledger().unwrap().into_owned(), a.refused().to_vec()),
+                                (a.invoices().to_vec(), a.statements().unwrap()),
+                                (a.balance(), a.events_applied(), o.daily.clone()),
+                            )
+                        };
+                        assert_eq!(details(&quick), details(&full), "account {a} path {i}");
+                        let account = &quick.detail.as_ref().unwrap().account;
+                        reasons.extend(account.refused().iter().map(|r| r.reason.name()));
+                    }
+                }
+            }
+        }
+        assert!(short > 1_000, "{short} refusals the short way");
+        assert_eq!(reasons.len(), 2, "both reasons: {reasons:?}");
     }
 
     /// Every path of `req` run as a path that skips and holds, and as path 0: what each reports
