@@ -1097,7 +1097,11 @@ pub(crate) fn run_path(
                             .map_err(|e| e.at(&format!("profile.services.{}", s.id)))?;
                         #[cfg(test)]
                         tests::REFUSED_SHORT.with(|n| n.set(n.get() + 1));
-                        if r.per_event {
+                        // A refusal makes no payment attempt and leaves the balance as it was
+                        // when last tracked (the lowest is at most it): only a first time below
+                        // the threshold can still be new.
+                        let seen = r.detail.as_ref().is_some_and(|d| d.first_below.is_some());
+                        if r.per_event && !seen {
                             r.observe_event(k, t)?;
                         }
                         continue;
@@ -1582,6 +1586,8 @@ mod tests {
             // A day's charge above the balance while a recharge can still pay for it.
             serde_json::json!({ "openingBalance": "5", "plan": { "start": "2025-01-01" },
                 "autoRecharge": { "enabled": true, "threshold": "1", "amount": "9" } }),
+            // Below the threshold from the start, every charge refused.
+            serde_json::json!({ "openingBalance": "0.5", "plan": { "start": "2025-01-01" } }),
         ];
         let (mut short, mut reasons) = (0, std::collections::BTreeSet::new());
         for card in [RateCard::default_card(), deferred] {
@@ -1609,7 +1615,7 @@ mod tests {
                             config: &req.account,
                             ledger: LedgerMode::Day,
                             detail: true,
-                            threshold: Decimal::ZERO,
+                            threshold: Decimal::ONE,
                         };
                         REFUSED_SHORT.with(|n| n.set(0));
                         let mut events = Vec::new();
