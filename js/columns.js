@@ -320,18 +320,19 @@ export function encodeScenario(scenario) {
 
 /**
  * Refusals from the core's columns (`refusal_columns` in src/columns.rs): per refusal, four lines
- * of `lines` — time (empty when the same as the refusal before), amount, balance, pending fees
- * (empty when none) — and three `numbers` — event index, and service and reason as indices into
+ * of `lines` — time and balance (each empty when the same as the refusal before), amount, pending
+ * fees (empty when none) — and three `numbers` — event index, and service and reason as indices into
  * `names` — rebuilt as the objects their JSON gives, keys in the same order.
  */
 function refusalsFrom(lines, numbers, names) {
   if (lines === '') return [];
   const f = lines.split('\n');
   const out = new Array(numbers.length / 3);
-  let at = '';
+  let at = '', balance = '';
   for (let i = 0, j = 0, k = 0; i < out.length; i++, j += 4, k += 3) {
     if (f[j] !== '') at = f[j];
-    const r = { at, eventIndex: numbers[k], service: names[numbers[k + 1]], amount: f[j + 1], balance: f[j + 2] };
+    if (f[j + 2] !== '') balance = f[j + 2];
+    const r = { at, eventIndex: numbers[k], service: names[numbers[k + 1]], amount: f[j + 1], balance };
     if (f[j + 3] !== '') r.pendingFees = f[j + 3];
     r.reason = names[numbers[k + 2]];
     out[i] = r;
@@ -341,18 +342,19 @@ function refusalsFrom(lines, numbers, names) {
 
 /**
  * Ledger entries from the core's columns (`ledger_columns` in src/columns.rs): per entry, four
- * lines — time (empty when the same as the entry before), amount, balance after, amount attempted
- * (empty when none) — and four numbers — kind and service as indices into `names`, event index
+ * lines — time and balance after (each empty when the same as the entry before), amount, amount
+ * attempted (empty when none) — and four numbers — kind and service as indices into `names`, event index
  * and count, each -1 when absent — rebuilt as the objects their JSON gives, keys in the same order.
  */
 function ledgerFrom(lines, numbers, names) {
   if (lines === '') return [];
   const f = lines.split('\n');
   const out = new Array(numbers.length / 4);
-  let at = '';
+  let at = '', balanceAfter = '';
   for (let i = 0, j = 0; i < out.length; i++, j += 4) {
     if (f[j] !== '') at = f[j];
-    const e = { at, kind: names[numbers[j]], amount: f[j + 1], balanceAfter: f[j + 2] };
+    if (f[j + 2] !== '') balanceAfter = f[j + 2];
+    const e = { at, kind: names[numbers[j]], amount: f[j + 1], balanceAfter };
     if (numbers[j + 1] >= 0) e.service = names[numbers[j + 1]];
     if (numbers[j + 2] >= 0) e.eventIndex = numbers[j + 2];
     if (f[j + 3] !== '') e.attempted = f[j + 3];

@@ -671,8 +671,8 @@ impl Names {
 pub struct ListColumns {
     pub lines: String,
     pub numbers: Vec<f64>,
-    /// The last record's time.
-    last_at: Option<crate::time::Instant>,
+    /// The last record's time and second amount (a balance).
+    last: Option<(crate::time::Instant, [u8; 16])>,
 }
 
 impl ListColumns {
@@ -680,13 +680,14 @@ impl ListColumns {
         ListColumns {
             lines: String::with_capacity(records * 48),
             numbers: Vec::with_capacity(records * numbers_each),
-            last_at: None,
+            last: None,
         }
     }
 
-    /// A record's four lines: its time (an empty line when the same as the record's before:
-    /// records come in bursts at one instant, every service of an hour without funds, a debit's
-    /// usage and fee), two amounts, and an optional one (an empty line when none).
+    /// A record's four lines: its time and its second amount (a balance), each an empty line
+    /// when the same as the record's before (records come in bursts at one instant — every
+    /// service of an hour without funds, a debit's usage and fee — and an account without funds
+    /// refuses at one balance), its first amount, and an optional one (an empty line when none).
     fn push_lines(
         &mut self,
         at: crate::time::Instant,
@@ -695,17 +696,25 @@ impl ListColumns {
         optional: Option<Decimal>,
     ) {
         let lines = &mut self.lines;
-        if self.last_at.is_some() {
-            lines.push('\n');
-        }
-        if self.last_at != Some(at) {
+        // The balance's exact representation: the same value at another scale prints otherwise.
+        let b_bits = b.serialize();
+        let (same_at, same_b) = match self.last {
+            Some((t, bits)) => {
+                lines.push('\n');
+                (t == at, bits == b_bits)
+            }
+            None => (false, false),
+        };
+        self.last = Some((at, b_bits));
+        if !same_at {
             push_instant(lines, at);
-            self.last_at = Some(at);
         }
         lines.push('\n');
         with_plain(a, |a| lines.push_str(a));
         lines.push('\n');
-        with_plain(b, |b| lines.push_str(b));
+        if !same_b {
+            with_plain(b, |b| lines.push_str(b));
+        }
         lines.push('\n');
         if let Some(x) = optional {
             with_plain(x, |x| lines.push_str(x));
@@ -713,8 +722,8 @@ impl ListColumns {
     }
 }
 
-/// Refusals: four lines each — time, amount, balance, pending fees (an empty line when none, as
-/// the JSON omits them) — and three numbers — event index, and service and reason as indices
+/// Refusals: four lines each — time, amount, balance (see [`ListColumns::push_lines`]), pending
+/// fees (an empty line when none, as the JSON omits them) — and three numbers — event index, and service and reason as indices
 /// into `names`.
 pub fn refusal_columns(refused: &[Refusal], names: &mut Names) -> ListColumns {
     let mut c = ListColumns::with_capacity(refused.len(), 3);
@@ -729,8 +738,8 @@ pub fn refusal_columns(refused: &[Refusal], names: &mut Names) -> ListColumns {
     c
 }
 
-/// Ledger entries: four lines each — time, amount, balance after, amount attempted (an empty
-/// line when none) — and four numbers — the kind and the service as indices into `names`, the
+/// Ledger entries: four lines each — time, amount, balance after (see
+/// [`ListColumns::push_lines`]), amount attempted (an empty line when none) — and four numbers — the kind and the service as indices into `names`, the
 /// event index and the count, each -1 when the entry has none.
 pub fn ledger_columns(entries: &[Entry], names: &mut Names) -> ListColumns {
     let mut c = ListColumns::with_capacity(entries.len(), 4);

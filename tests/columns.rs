@@ -433,7 +433,7 @@ fn refusal_columns_give_the_refusals_json() {
     let lines: Vec<&str> = c.lines.split('\n').collect();
     assert_eq!(lines.len(), 4 * refused.len());
     assert_eq!(c.numbers.len(), 3 * refused.len());
-    let mut at = "";
+    let (mut at, mut balance) = ("", "");
     let decoded: Vec<Value> = lines
         .chunks(4)
         .zip(c.numbers.chunks(3))
@@ -441,12 +441,15 @@ fn refusal_columns_give_the_refusals_json() {
             if !f[0].is_empty() {
                 at = f[0];
             }
+            if !f[2].is_empty() {
+                balance = f[2];
+            }
             let mut r = json!({
                 "at": at,
                 "eventIndex": n[0] as u64,
                 "service": &*names[n[1] as usize],
                 "amount": f[1],
-                "balance": f[2],
+                "balance": balance,
                 "reason": &*names[n[2] as usize],
             });
             if !f[3].is_empty() {
@@ -459,8 +462,10 @@ fn refusal_columns_give_the_refusals_json() {
         Value::Array(decoded),
         serde_json::to_value(&refused).unwrap()
     );
-    // A burst at one instant sends its time once.
+    // A burst at one instant sends its time once, a run at one balance the balance once.
     assert!(refused.windows(2).any(|w| w[0].at == w[1].at));
+    assert!(refused.windows(2).any(|w| w[0].balance == w[1].balance));
+    assert!(lines.chunks(4).skip(1).any(|f| f[2].is_empty()));
     assert_eq!(
         lines.chunks(4).filter(|f| !f[0].is_empty()).count(),
         1 + refused.windows(2).filter(|w| w[0].at != w[1].at).count()
@@ -509,7 +514,7 @@ fn ledger_columns_give_the_ledger_json() {
         let lines: Vec<&str> = c.lines.split('\n').collect();
         assert_eq!(lines.len(), 4 * ledger.len(), "{file} {mode}");
         assert_eq!(c.numbers.len(), 4 * ledger.len(), "{file} {mode}");
-        let mut at = "";
+        let (mut at, mut balance) = ("", "");
         let decoded: Vec<Value> = lines
             .chunks(4)
             .zip(c.numbers.chunks(4))
@@ -517,11 +522,14 @@ fn ledger_columns_give_the_ledger_json() {
                 if !f[0].is_empty() {
                     at = f[0];
                 }
+                if !f[2].is_empty() {
+                    balance = f[2];
+                }
                 let mut e = json!({
                     "at": at,
                     "kind": &*names[n[0] as usize],
                     "amount": f[1],
-                    "balanceAfter": f[2],
+                    "balanceAfter": balance,
                 });
                 if n[1] >= 0.0 {
                     e["service"] = json!(&*names[n[1] as usize]);
