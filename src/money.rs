@@ -17,8 +17,10 @@
 //!   bytes a range of paths run in another thread sends (`Partial`, `Reader`) hold the daily
 //!   balances as those same chart copies, while each month's spend crosses as an integer mantissa
 //!   and a scale and is rebuilt as the exact `Decimal`;
-//! - `columns::refusal_columns`: a refusal's event index and two name indices, as the JS numbers
-//!   its JSON would give (the amounts in it are decimal strings);
+//! - `columns` (`Names`, `refusal_columns`, `ledger_columns`): the numbers sent beside the
+//!   refusals' and ledger entries' text — event indices, counts, and indices into the names of
+//!   services, reasons and entry kinds (-1 for none) — as the JS numbers their JSON would give;
+//!   every amount in them (amount, balance, pending fees, amount attempted) is a decimal string;
 //! - test modules: the same quantities, and the floats the conversions above are checked with.
 //!
 //! The projection's fast lanes (charges summed, held or compared with the account's limits) work
