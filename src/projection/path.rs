@@ -1501,9 +1501,6 @@ mod tests {
     /// post-paid, and with a failed payment method.
     #[test]
     fn skipping_and_holding_charges_changes_nothing_a_path_reports() {
-        use crate::ratecard::{FeeTiming, RateCard};
-        let mut deferred = RateCard::default_card();
-        deferred.carrier_fees.timing = FeeTiming::Deferred;
         let accounts = [
             serde_json::json!({ "openingBalance": "60", "plan": { "start": "2025-01-01" },
                 "autoRecharge": { "enabled": true, "threshold": "20", "amount": "40" } }),
@@ -1527,35 +1524,20 @@ mod tests {
                 "autoRecharge": { "enabled": true, "threshold": "30", "amount": "40" } }),
         ];
         let (mut paths, mut refused, mut lanes, mut held) = (0, 0, 0, 0);
-        for card in [RateCard::default_card(), deferred] {
-            let engine = RatingEngine::new(card).unwrap();
-            for (a, account) in accounts.iter().enumerate() {
-                for resolution in ["day", "hour"] {
-                    let req: super::super::ProjectionRequest = crate::input::from_json(
-                        &serde_json::json!({
-                            "account": account,
-                            "profile": { "services": {
-                                "sms": { "perDay": 900, "variation": 0.6,
-                                         "carrierMix": { "tmobile": 0.5, "att": 0.3, "verizon": 0.2 },
-                                         "segmentsMix": [{ "segments": 1, "share": 0.8 },
-                                                         { "segments": 2, "share": 0.2 }] },
-                                "mms": { "perDay": 20, "variation": 0.9 },
-                                "voiceLocal": { "perDay": 15, "variation": 0.9,
-                                                "durationSeconds": { "mean": 90 } },
-                                "lookup": { "perDay": 40, "variation": 0.9 }
-                            }, "paymentFailureProbability": 0.3 },
-                            "start": "2025-01-20", "days": 75, "resolution": resolution,
-                            "paths": 12, "seed": 9 + a as u64
-                        })
-                        .to_string(),
-                    )
-                    .unwrap();
-                    let (r, l, h) = both_ways(&engine, &req);
-                    (refused, lanes, held) = (refused + r, lanes + l, held + h);
-                    paths += req.paths as usize;
-                }
-            }
-        }
+        let services = serde_json::json!({
+            "sms": { "perDay": 900, "variation": 0.6,
+                     "carrierMix": { "tmobile": 0.5, "att": 0.3, "verizon": 0.2 },
+                     "segmentsMix": [{ "segments": 1, "share": 0.8 },
+                                     { "segments": 2, "share": 0.2 }] },
+            "mms": { "perDay": 20, "variation": 0.9 },
+            "voiceLocal": { "perDay": 15, "variation": 0.9, "durationSeconds": { "mean": 90 } },
+            "lookup": { "perDay": 40, "variation": 0.9 }
+        });
+        each_request(&accounts, services, 0.3, 12, 9, |engine, _, req| {
+            let (r, l, h) = both_ways(engine, req);
+            (refused, lanes, held) = (refused + r, lanes + l, held + h);
+            paths += req.paths as usize;
+        });
         // Most paths run dry, and on many of them refusals were skipped.
         assert_eq!(paths, 2 * accounts.len() * 2 * 12);
         assert!(refused > paths / 2, "{refused} of {paths}");
@@ -1571,9 +1553,6 @@ mod tests {
     /// must pay for a charge above the balance first.
     #[test]
     fn path_0_records_sure_refusals_as_the_account_works_them_out() {
-        use crate::ratecard::{FeeTiming, RateCard};
-        let mut deferred = RateCard::default_card();
-        deferred.carrier_fees.timing = FeeTiming::Deferred;
         let accounts = [
             serde_json::json!({ "openingBalance": "60", "plan": { "start": "2025-01-01" },
                 "autoRecharge": { "enabled": true, "threshold": "20", "amount": "40" } }),
@@ -1590,63 +1569,82 @@ mod tests {
             serde_json::json!({ "openingBalance": "0.5", "plan": { "start": "2025-01-01" } }),
         ];
         let (mut short, mut reasons) = (0, std::collections::BTreeSet::new());
+        let services = serde_json::json!({
+            "sms": { "perDay": 900, "variation": 0.6,
+                     "carrierMix": { "tmobile": 0.5, "att": 0.3, "verizon": 0.2 } },
+            "voiceLocal": { "perDay": 15, "variation": 0.9, "durationSeconds": { "mean": 90 } }
+        });
+        each_request(&accounts, services, 0.5, 3, 3, |engine, a, req| {
+            let plan = super::super::prepare(engine, req).unwrap();
+            for i in 0..req.paths {
+                let spec = PathSpec {
+                    config: &req.account,
+                    ledger: LedgerMode::Day,
+                    detail: true,
+                    threshold: Decimal::ONE,
+                };
+                REFUSED_SHORT.with(|n| n.set(0));
+                let mut events = Vec::new();
+                let full = run_path(&plan, &spec, i, Some(&mut events)).unwrap();
+                assert_eq!(
+                    REFUSED_SHORT.with(|n| n.get()),
+                    0,
+                    "recording: no short way"
+                );
+                let quick = run_path(&plan, &spec, i, None).unwrap();
+                short += REFUSED_SHORT.with(|n| n.get());
+                let details = |o: &PathOut| {
+                    let d = o.detail.as_ref().unwrap();
+                    let a = &d.account;
+                    (
+                        (d.t.clone(), d.balance.clone(), d.attempts.clone()),
+                        (d.lowest, d.lowest_at, d.first_below),
+                        (a.ledger().unwrap().into_owned(), a.refused().to_vec()),
+                        (a.invoices().to_vec(), a.statements().unwrap()),
+                        (a.balance(), a.events_applied(), o.daily.clone()),
+                    )
+                };
+                assert_eq!(details(&quick), details(&full), "account {a} path {i}");
+                let account = &quick.detail.as_ref().unwrap().account;
+                reasons.extend(account.refused().iter().map(|r| r.reason.name()));
+            }
+        });
+        assert!(short > 1_000, "{short} refusals the short way");
+        assert_eq!(reasons.len(), 2, "both reasons: {reasons:?}");
+    }
+
+    /// `f(engine, account index, request)` for each account under the default card and the
+    /// card with deferred fees, at daily and hourly resolution: 75 days from 2025-01-20 of
+    /// `services` with payment failure odds `p_fail`, `paths` paths, seed `seed` + the index.
+    fn each_request(
+        accounts: &[serde_json::Value],
+        services: serde_json::Value,
+        p_fail: f64,
+        paths: u32,
+        seed: u64,
+        mut f: impl FnMut(&RatingEngine, usize, &super::super::ProjectionRequest),
+    ) {
+        use crate::ratecard::{FeeTiming, RateCard};
+        let mut deferred = RateCard::default_card();
+        deferred.carrier_fees.timing = FeeTiming::Deferred;
         for card in [RateCard::default_card(), deferred] {
             let engine = RatingEngine::new(card).unwrap();
             for (a, account) in accounts.iter().enumerate() {
                 for resolution in ["day", "hour"] {
-                    let req: super::super::ProjectionRequest = crate::input::from_json(
-                        &serde_json::json!({
-                            "account": account,
-                            "profile": { "services": {
-                                "sms": { "perDay": 900, "variation": 0.6,
-                                         "carrierMix": { "tmobile": 0.5, "att": 0.3, "verizon": 0.2 } },
-                                "voiceLocal": { "perDay": 15, "variation": 0.9,
-                                                "durationSeconds": { "mean": 90 } }
-                            }, "paymentFailureProbability": 0.5 },
-                            "start": "2025-01-20", "days": 75, "resolution": resolution,
-                            "paths": 3, "seed": 3 + a as u64
-                        })
-                        .to_string(),
-                    )
-                    .unwrap();
-                    let plan = super::super::prepare(&engine, &req).unwrap();
-                    for i in 0..req.paths {
-                        let spec = PathSpec {
-                            config: &req.account,
-                            ledger: LedgerMode::Day,
-                            detail: true,
-                            threshold: Decimal::ONE,
-                        };
-                        REFUSED_SHORT.with(|n| n.set(0));
-                        let mut events = Vec::new();
-                        let full = run_path(&plan, &spec, i, Some(&mut events)).unwrap();
-                        assert_eq!(
-                            REFUSED_SHORT.with(|n| n.get()),
-                            0,
-                            "recording: no short way"
-                        );
-                        let quick = run_path(&plan, &spec, i, None).unwrap();
-                        short += REFUSED_SHORT.with(|n| n.get());
-                        let details = |o: &PathOut| {
-                            let d = o.detail.as_ref().unwrap();
-                            let a = &d.account;
-                            (
-                                (d.t.clone(), d.balance.clone(), d.attempts.clone()),
-                                (d.lowest, d.lowest_at, d.first_below),
-                                (a.ledger().unwrap().into_owned(), a.refused().to_vec()),
-                                (a.invoices().to_vec(), a.statements().unwrap()),
-                                (a.balance(), a.events_applied(), o.daily.clone()),
-                            )
-                        };
-                        assert_eq!(details(&quick), details(&full), "account {a} path {i}");
-                        let account = &quick.detail.as_ref().unwrap().account;
-                        reasons.extend(account.refused().iter().map(|r| r.reason.name()));
-                    }
+                    let request = serde_json::json!({
+                        "account": account,
+                        "profile": { "services": services, "paymentFailureProbability": p_fail },
+                        "start": "2025-01-20", "days": 75, "resolution": resolution,
+                        "paths": paths, "seed": seed + a as u64
+                    });
+                    f(
+                        &engine,
+                        a,
+                        &crate::input::from_json(&request.to_string()).unwrap(),
+                    );
                 }
             }
         }
-        assert!(short > 1_000, "{short} refusals the short way");
-        assert_eq!(reasons.len(), 2, "both reasons: {reasons:?}");
     }
 
     /// Every path of `req` run as a path that skips and holds, and as path 0: what each reports
