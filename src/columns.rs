@@ -722,9 +722,10 @@ impl ListColumns {
     }
 }
 
-/// Refusals: four lines each — time, amount, balance (see [`ListColumns::push_lines`]), pending
-/// fees (an empty line when none, as the JSON omits them) — and three numbers — event index, and service and reason as indices
-/// into `names`.
+/// Refusals: four lines each — time, amount, balance (the time and the balance an empty line
+/// when the same as the refusal's before), pending fees (an empty line when none, as the JSON
+/// omits them) — and three numbers — event index, and service and reason as indices into
+/// `names`.
 pub fn refusal_columns(refused: &[Refusal], names: &mut Names) -> ListColumns {
     let mut c = ListColumns::with_capacity(refused.len(), 3);
     for r in refused {
@@ -738,9 +739,10 @@ pub fn refusal_columns(refused: &[Refusal], names: &mut Names) -> ListColumns {
     c
 }
 
-/// Ledger entries: four lines each — time, amount, balance after (see
-/// [`ListColumns::push_lines`]), amount attempted (an empty line when none) — and four numbers — the kind and the service as indices into `names`, the
-/// event index and the count, each -1 when the entry has none.
+/// Ledger entries: four lines each — time, amount, balance after (the time and the balance an
+/// empty line when the same as the entry's before), amount attempted (an empty line when none)
+/// — and four numbers — the kind and the service as indices into `names`, the event index and
+/// the count, each -1 when the entry has none.
 pub fn ledger_columns(entries: &[Entry], names: &mut Names) -> ListColumns {
     let mut c = ListColumns::with_capacity(entries.len(), 4);
     for e in entries {
