@@ -141,11 +141,10 @@ impl Account {
                 "no floor to refuse usage below",
             ));
         };
-        if let Err(e) = self.advance(at) {
-            self.undo(None);
-            return Err(e);
-        }
+        // As `debit` and `usage` do: the clock, then the counters put back (refused or not).
+        let moved = self.advance(at);
         self.undo(None);
+        moved?;
         let charge = Rated {
             service: service.clone(),
             usage: Dec::ZERO,

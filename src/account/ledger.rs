@@ -247,6 +247,41 @@ impl Ledger {
         Ok(())
     }
 
+    /// The width of a merged run (an hour or a day), if the mode merges.
+    fn width(&self) -> Option<i64> {
+        match self.mode {
+            LedgerMode::Hour => Some(HOUR),
+            LedgerMode::Day => Some(DAY),
+            LedgerMode::Event | LedgerMode::None => None,
+        }
+    }
+
+    /// Add `amount` (signed) into the open run's entry of `kind` and `service`, if the run is
+    /// bucket `bucket`'s and has one; its count goes up, and the run's balances are stale. False
+    /// (nothing done) otherwise.
+    fn merge(
+        &mut self,
+        bucket: i64,
+        kind: EntryKind,
+        service: Option<&Arc<str>>,
+        amount: Decimal,
+    ) -> Result<bool, Error> {
+        let Some(g) = self.group.as_mut().filter(|g| g.bucket == bucket) else {
+            return Ok(false);
+        };
+        let run = self.entries.get_mut(g.start..).unwrap_or_default();
+        let Some(x) = run
+            .iter_mut()
+            .find(|x| x.kind == kind && x.service.as_ref() == service)
+        else {
+            return Ok(false);
+        };
+        x.amount = Dec(add(x.amount.0, amount, "")?);
+        x.count = Some(x.count.unwrap_or(1).saturating_add(1));
+        g.stale = true;
+        Ok(true)
+    }
+
     /// A debit of `amount` (positive) merged into the open run's entry of its kind and service,
     /// when the mode merges and the run (same hour or day) has one: what [`push`](Self::push)
     /// does with such an entry, without the caller building it. False (nothing done) otherwise.
@@ -258,40 +293,22 @@ impl Ledger {
         service: &Arc<str>,
         amount: Decimal,
     ) -> Result<bool, Error> {
-        let width = match self.mode {
-            LedgerMode::Hour => HOUR,
-            LedgerMode::Day => DAY,
-            LedgerMode::Event | LedgerMode::None => return Ok(false),
-        };
-        let Some(g) = &mut self.group else {
-            return Ok(false);
-        };
-        if g.bucket != (at + offset as i64).div_euclid(width) {
-            return Ok(false);
+        match self.width() {
+            Some(width) => {
+                let bucket = (at + offset as i64).div_euclid(width);
+                self.merge(bucket, kind, Some(service), -amount)
+            }
+            None => Ok(false),
         }
-        let run = self.entries.get_mut(g.start..).unwrap_or_default();
-        let Some(x) = run
-            .iter_mut()
-            .find(|x| x.kind == kind && x.service.as_ref() == Some(service))
-        else {
-            return Ok(false);
-        };
-        x.amount = Dec(sub(x.amount.0, amount, "")?);
-        x.count = Some(x.count.unwrap_or(1).saturating_add(1));
-        g.stale = true;
-        Ok(true)
     }
 
     /// Record an entry (merging it into the current run when the mode says so).
     pub fn push(&mut self, e: Entry, offset: i32) -> Result<(), Error> {
-        let width = match self.mode {
-            LedgerMode::None => return Ok(()),
-            LedgerMode::Event => {
+        let Some(width) = self.width() else {
+            if self.mode == LedgerMode::Event {
                 self.entries.push(e);
-                return Ok(());
             }
-            LedgerMode::Hour => HOUR,
-            LedgerMode::Day => DAY,
+            return Ok(());
         };
         if !e.mergeable() {
             self.settle()?;
@@ -300,8 +317,21 @@ impl Ledger {
             return Ok(());
         }
         let bucket = (e.at + offset as i64).div_euclid(width);
-        let group = match self.group {
-            Some(g) if g.bucket == bucket && g.start <= self.entries.len() => g,
+        if self.merge(bucket, e.kind, e.service.as_ref(), e.amount.0)? {
+            return Ok(());
+        }
+        match self.group {
+            // A new kind or service in the run: after its last entry (a stale run gets its
+            // balances when it settles).
+            Some(g) if g.bucket == bucket && g.start <= self.entries.len() => {
+                let mut e = e;
+                if !g.stale {
+                    let last = self.entries.get(g.start..).and_then(|run| run.last());
+                    let before = last.map_or(g.base.0, |x| x.balance_after.0);
+                    e.balance_after = Dec(add(before, e.amount.0, "")?);
+                }
+                self.entries.push(e);
+            }
             _ => {
                 self.settle()?;
                 let base = sub(e.balance_after.0, e.amount.0, "")?;
@@ -311,28 +341,6 @@ impl Ledger {
                     base: Dec(base),
                     stale: false,
                 });
-                self.entries.push(e);
-                return Ok(());
-            }
-        };
-        let run = self.entries.get_mut(group.start..).unwrap_or_default();
-        match run
-            .iter_mut()
-            .find(|x| x.kind == e.kind && x.service == e.service)
-        {
-            Some(x) => {
-                x.amount = Dec(add(x.amount.0, e.amount.0, "")?);
-                x.count = Some(x.count.unwrap_or(1).saturating_add(1));
-                if let Some(g) = &mut self.group {
-                    g.stale = true;
-                }
-            }
-            // A stale run gets its balances when it settles.
-            None if group.stale => self.entries.push(e),
-            None => {
-                let before = run.last().map_or(group.base.0, |x| x.balance_after.0);
-                let mut e = e;
-                e.balance_after = Dec(add(before, e.amount.0, "")?);
                 self.entries.push(e);
             }
         }
