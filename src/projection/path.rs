@@ -523,6 +523,12 @@ impl IntLimits {
             max: fixed(MAX_AMOUNT, false),
         })
     }
+
+    /// The account refuses a charge of `total` (at these limits' scale, not zero) for sure:
+    /// nothing can pay first, and it is above the floor room.
+    fn refuses(&self, total: i64) -> bool {
+        total != 0 && !self.pays && self.floor.is_some_and(|f| total > f)
+    }
 }
 
 impl Held {
@@ -658,7 +664,7 @@ impl Runner<'_, '_, '_> {
             self.release()?;
             return Ok(Triage::Apply);
         };
-        if total != 0 && !limits.pays && limits.floor.is_some_and(|f| sum > f) {
+        if total != 0 && limits.refuses(sum) {
             return Ok(Triage::Refused);
         }
         let quiet =
@@ -685,9 +691,8 @@ impl Runner<'_, '_, '_> {
         }
         let total = usage.checked_add(fees).filter(|t| *t > 0)?;
         let limits = self.limits(scale)?;
-        let sure = !limits.pays
-            && !limits.max.is_some_and(|max| total > max)
-            && limits.floor.is_some_and(|f| total > f)
+        let sure = !limits.max.is_some_and(|max| total > max)
+            && limits.refuses(total)
             && self.ids.get(si).is_some();
         if sure {
             normalized(total, scale)
