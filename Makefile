@@ -14,13 +14,14 @@ setup:
 setup-browser:
 	@scripts/setup.sh browser
 
-## build: compile the WASM package into pkg/ (wasm-pack, release profile, wasm-opt from npm binaryen):
-## the whole package, and the rating core alone (no `balance` feature) for `creditcast/rating`
+## build: compile the WASM package into pkg/ (wasm-pack, wasm-opt from npm binaryen): the whole
+## package (profile wasm-speed, opt-level 3), and the rating core alone (no `balance` feature,
+## release profile, opt-level "s") for `creditcast/rating`
 build: setup pkg/package.json
 
 pkg/package.json: $(WASM_SOURCES) scripts/package.mjs
 	wasm-pack build --target web --release --mode no-install --out-dir target/pkg-rating --out-name creditcast_wasm --no-pack -- --no-default-features
-	wasm-pack build --target web --release --mode no-install --out-dir pkg --out-name creditcast_wasm --no-pack
+	wasm-pack build --target web --profile wasm-speed --mode no-install --out-dir pkg --out-name creditcast_wasm --no-pack
 	node scripts/package.mjs
 
 ## demo: serve the demo page on http://$(HOST):$(PORT)
