@@ -287,6 +287,85 @@ fn exact(r: Option<Decimal>, a: Decimal, b: Decimal, path: &str) -> Result<Decim
     }
 }
 
+/// A running sum of many amounts, the same as folding [`add`] over them from
+/// `Decimal::ZERO` (value, scale and errors), kept as an integer mantissa at the finest scale
+/// seen while no amount is negative and the sum fits `Decimal`'s 96 bits: each step is
+/// then an integer addition instead of a `Decimal` one. Anything else (a negative amount, a sum
+/// beyond 96 bits) continues with [`add`] from the sum so far, which is exact.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sum {
+    mantissa: u128,
+    scale: u32,
+    /// The sum, once it is kept as a `Decimal`.
+    dec: Option<Decimal>,
+}
+
+/// 2^96: mantissas below it fit a `Decimal`.
+const MANTISSA_LIMIT: u128 = 1 << 96;
+
+impl Sum {
+    pub fn add(&mut self, d: Decimal, path: &str) -> Result<(), Error> {
+        if let Some(x) = self.dec {
+            self.dec = Some(add(x, d, path)?);
+            return Ok(());
+        }
+        if let Some((m, s)) = self.plus(d) {
+            self.mantissa = m;
+            self.scale = s;
+            return Ok(());
+        }
+        let so_far = self.value()?;
+        self.dec = Some(add(so_far, d, path)?);
+        Ok(())
+    }
+
+    /// The mantissa and scale after adding `d`, if `d` is not negative and the sum fits.
+    #[inline]
+    fn plus(&self, d: Decimal) -> Option<(u128, u32)> {
+        // A negative amount, or a negative zero (`0 + -0` is `-0`), takes `add`.
+        if d.is_sign_negative() {
+            return None;
+        }
+        let (m, s) = (d.mantissa().unsigned_abs(), d.scale());
+        // As `Decimal` adds: `0 + d` is `d`, and `x + 0` is `x`, each at its own scale.
+        if self.mantissa == 0 {
+            return Some((m, s));
+        }
+        if m == 0 {
+            return Some((self.mantissa, self.scale));
+        }
+        let (a, b, scale) = match s.cmp(&self.scale) {
+            std::cmp::Ordering::Equal => (self.mantissa, m, s),
+            std::cmp::Ordering::Greater => (
+                self.mantissa
+                    .checked_mul(10u128.checked_pow(s - self.scale)?)?,
+                m,
+                s,
+            ),
+            std::cmp::Ordering::Less => (
+                self.mantissa,
+                m.checked_mul(10u128.checked_pow(self.scale - s)?)?,
+                self.scale,
+            ),
+        };
+        // Both operands are at most the sum, so they fit at `scale` as `Decimal` aligns them.
+        let sum = a.checked_add(b).filter(|x| *x < MANTISSA_LIMIT)?;
+        Some((sum, scale))
+    }
+
+    /// The sum as a `Decimal`. (Below 2^96, at a scale some `Decimal` had: the error cannot
+    /// happen.)
+    pub fn value(&self) -> Result<Decimal, Error> {
+        match self.dec {
+            Some(x) => Ok(x),
+            None => i128::try_from(self.mantissa)
+                .ok()
+                .and_then(|m| Decimal::try_from_i128_with_scale(m, self.scale).ok())
+                .ok_or_else(|| Error::overflow("")),
+        }
+    }
+}
+
 fn too_precise(path: &str) -> Error {
     Error::new(
         ErrorCode::Overflow,
@@ -311,6 +390,65 @@ pub fn div(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Sum` against `add` folded, in a module of its own: proptest's `Strategy` is not the
+    /// rounding `Strategy`.
+    mod sum {
+        use super::super::{add, Sum};
+        use proptest::prelude::*;
+        use rust_decimal::Decimal;
+
+        /// Amounts of every kind a sum meets: zeros at several scales (and a negative zero), small
+        /// prices, whole numbers, a few negative amounts, and mantissas near 96 bits.
+        fn amount() -> impl Strategy<Value = Decimal> {
+            prop_oneof![
+                4 => (0i64..1_000_000, 0u32..8).prop_map(|(m, s)| Decimal::new(m, s)),
+                1 => (0u32..29).prop_map(|s| Decimal::new(0, s)),
+                1 => (0u32..29).prop_map(|s| -Decimal::new(0, s)),
+                1 => (-1_000_000i64..0, 0u32..8).prop_map(|(m, s)| Decimal::new(m, s)),
+                1 => (0u128..(1 << 96), 0u32..29).prop_map(|(m, s)| {
+                    Decimal::from_i128_with_scale(m as i128, s)
+                }),
+                1 => (0u128..1000, 0u32..29).prop_map(|(m, s)| {
+                    Decimal::from_i128_with_scale(((1u128 << 96) - 1 - m) as i128, s)
+                }),
+            ]
+        }
+
+        proptest! {
+                #![proptest_config(ProptestConfig::with_cases(4000))]
+                /// `Sum` is `add` folded from zero: the same value and scale (its text), or the same
+                /// error at the same amount.
+                #[test]
+                fn sum_is_add_folded(amounts in proptest::collection::vec(amount(), 0..40)) {
+                    let mut folded = Ok(Decimal::ZERO);
+                    let mut fold_failed_at = None;
+                    for (i, d) in amounts.iter().enumerate() {
+                        if let Ok(x) = folded {
+                            folded = add(x, *d, "p");
+                            if folded.is_err() {
+                                fold_failed_at = Some(i);
+                            }
+                        }
+                    }
+                    let mut sum = Sum::default();
+                    let mut sum_failed_at = None;
+                    for (i, d) in amounts.iter().enumerate() {
+                        if sum.add(*d, "p").is_err() {
+                            sum_failed_at = Some(i);
+                            break;
+                        }
+                    }
+                    prop_assert_eq!(sum_failed_at, fold_failed_at);
+                    if let Ok(x) = folded {
+                        let v = sum.value().unwrap();
+                        prop_assert_eq!(v.to_string(), x.to_string());
+                        prop_assert_eq!(v.scale(), x.scale());
+                        prop_assert_eq!(v.is_sign_negative(), x.is_sign_negative());
+                    }
+        }
+            }
+    }
 
     #[test]
     fn sums_are_exact_or_an_error() {

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ErrorCode as C, Errors};
 use crate::fees::FeeIndex;
 use crate::input::own_cow;
-use crate::money::{add, mul, Dec};
+use crate::money::{add, mul, Dec, Sum};
 use crate::ratecard::{
     validate, Direction, FeeChannel, FeeTiming, NumberType, Pricing, PricingModel, RateCard,
     Service, ServiceKind, VoiceBilling,
@@ -876,12 +876,28 @@ impl Core {
 
 /// Running batch totals, indexed by service and carrier number (no hashing per event). Only the
 /// per-service sums are kept per event; every other total is derived from them once, in `finish`
-/// (exact, since decimal addition is exact within range).
+/// (exact, since decimal addition is exact within range). The sums are [`Sum`]s: the same
+/// values, scales and errors as adding `Decimal`s, as integer additions.
 #[derive(Default)]
 struct Acc {
     count: u64,
-    by_service: Vec<Option<(Arc<str>, ServiceTotal)>>,
-    by_carrier: Vec<Option<(Arc<str>, CarrierTotal)>>,
+    by_service: Vec<Option<(Arc<str>, ServiceSums)>>,
+    by_carrier: Vec<Option<(Arc<str>, CarrierSums)>>,
+}
+
+#[derive(Default)]
+struct ServiceSums {
+    events: u64,
+    unit: String,
+    quantity: Sum,
+    usage: Sum,
+    carrier_fees: Sum,
+}
+
+#[derive(Default)]
+struct CarrierSums {
+    units: Sum,
+    amount: Sum,
 }
 
 fn slot_of<'a, T: Default>(
@@ -904,15 +920,15 @@ impl Acc {
                 st.unit = c.units.unit.to_string();
             }
             st.events += 1;
-            st.quantity = Dec(add(st.quantity.0, c.units.quantity.0, "")?);
-            st.usage = Dec(add(st.usage.0, c.usage, "")?);
-            st.carrier_fees = Dec(add(st.carrier_fees.0, c.fees, "")?);
+            st.quantity.add(c.units.quantity.0, "")?;
+            st.usage.add(c.usage, "")?;
+            st.carrier_fees.add(c.fees, "")?;
         }
         if let Some(ci) = c.fee_carrier {
             if let Some(name) = carriers.get(ci as usize) {
                 if let Some(ct) = slot_of(&mut self.by_carrier, ci as usize, name) {
-                    ct.units = Dec(add(ct.units.0, c.units.quantity.0, "")?);
-                    ct.amount = Dec(add(ct.amount.0, c.fees, "")?);
+                    ct.units.add(c.units.quantity.0, "")?;
+                    ct.amount.add(c.fees, "")?;
                 }
             }
         }
@@ -922,11 +938,27 @@ impl Acc {
     fn finish(self, charges: Option<Charges>) -> Result<BatchResult, Error> {
         let (mut usage, mut fees) = (Decimal::ZERO, Decimal::ZERO);
         let mut by_service = BTreeMap::new();
-        for (k, mut v) in self.by_service.into_iter().flatten() {
-            v.total = Dec(add(v.usage.0, v.carrier_fees.0, "")?);
-            usage = add(usage, v.usage.0, "")?;
-            fees = add(fees, v.carrier_fees.0, "")?;
-            by_service.insert(k.to_string(), v);
+        for (k, v) in self.by_service.into_iter().flatten() {
+            let (u, f) = (v.usage.value()?, v.carrier_fees.value()?);
+            usage = add(usage, u, "")?;
+            fees = add(fees, f, "")?;
+            let total = ServiceTotal {
+                events: v.events,
+                quantity: Dec(v.quantity.value()?),
+                unit: v.unit,
+                usage: Dec(u),
+                carrier_fees: Dec(f),
+                total: Dec(add(u, f, "")?),
+            };
+            by_service.insert(k.to_string(), total);
+        }
+        let mut by_carrier = BTreeMap::new();
+        for (k, v) in self.by_carrier.into_iter().flatten() {
+            let total = CarrierTotal {
+                units: Dec(v.units.value()?),
+                amount: Dec(v.amount.value()?),
+            };
+            by_carrier.insert(k.to_string(), total);
         }
         Ok(BatchResult {
             count: self.count,
@@ -934,12 +966,7 @@ impl Acc {
             carrier_fees: Dec(fees),
             total: Dec(add(usage, fees, "")?),
             by_service,
-            by_carrier: self
-                .by_carrier
-                .into_iter()
-                .flatten()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
+            by_carrier,
             charges,
         })
     }
