@@ -319,6 +319,21 @@ export function encodeScenario(scenario) {
 }
 
 /**
+ * The lines of `text` one after the other (`next()` gives the next, '' for an empty one). Reading
+ * them in place, rather than splitting the text first, builds only the strings a record keeps.
+ */
+function lineReader(text) {
+  let p = 0;
+  return () => {
+    let q = text.indexOf('\n', p);
+    if (q < 0) q = text.length;
+    const line = q === p ? '' : text.slice(p, q);
+    p = q + 1;
+    return line;
+  };
+}
+
+/**
  * Refusals from the core's columns (`refusal_columns` in src/columns.rs): per refusal, four lines
  * of `lines` — time and balance (each empty when the same as the refusal before), amount, pending
  * fees (empty when none) — and three `numbers` — event index, and service and reason as indices into
@@ -326,14 +341,18 @@ export function encodeScenario(scenario) {
  */
 function refusalsFrom(lines, numbers, names) {
   if (lines === '') return [];
-  const f = lines.split('\n');
+  const next = lineReader(lines);
   const out = new Array(numbers.length / 3);
   let at = '', balance = '';
-  for (let i = 0, j = 0, k = 0; i < out.length; i++, j += 4, k += 3) {
-    if (f[j] !== '') at = f[j];
-    if (f[j + 2] !== '') balance = f[j + 2];
-    const r = { at, eventIndex: numbers[k], service: names[numbers[k + 1]], amount: f[j + 1], balance };
-    if (f[j + 3] !== '') r.pendingFees = f[j + 3];
+  for (let i = 0, k = 0; i < out.length; i++, k += 3) {
+    const t = next();
+    if (t !== '') at = t;
+    const amount = next();
+    const b = next();
+    if (b !== '') balance = b;
+    const pending = next();
+    const r = { at, eventIndex: numbers[k], service: names[numbers[k + 1]], amount, balance };
+    if (pending !== '') r.pendingFees = pending;
     r.reason = names[numbers[k + 2]];
     out[i] = r;
   }
@@ -348,16 +367,20 @@ function refusalsFrom(lines, numbers, names) {
  */
 function ledgerFrom(lines, numbers, names) {
   if (lines === '') return [];
-  const f = lines.split('\n');
+  const next = lineReader(lines);
   const out = new Array(numbers.length / 4);
   let at = '', balanceAfter = '';
   for (let i = 0, j = 0; i < out.length; i++, j += 4) {
-    if (f[j] !== '') at = f[j];
-    if (f[j + 2] !== '') balanceAfter = f[j + 2];
-    const e = { at, kind: names[numbers[j]], amount: f[j + 1], balanceAfter };
+    const t = next();
+    if (t !== '') at = t;
+    const amount = next();
+    const b = next();
+    if (b !== '') balanceAfter = b;
+    const attempted = next();
+    const e = { at, kind: names[numbers[j]], amount, balanceAfter };
     if (numbers[j + 1] >= 0) e.service = names[numbers[j + 1]];
     if (numbers[j + 2] >= 0) e.eventIndex = numbers[j + 2];
-    if (f[j + 3] !== '') e.attempted = f[j + 3];
+    if (attempted !== '') e.attempted = attempted;
     if (numbers[j + 3] >= 0) e.count = numbers[j + 3];
     out[i] = e;
   }
