@@ -319,18 +319,36 @@ export function encodeScenario(scenario) {
 }
 
 /**
- * The lines of `text` one after the other (`next()` gives the next, '' for an empty one). Reading
- * them in place, rather than splitting the text first, builds only the strings a record keeps.
+ * The records of `text`, four lines each — time, first amount, balance (time and balance empty
+ * when the same as the record before's), an optional amount (empty when none) — read in place:
+ * `next()` moves to the next record, whose fields it leaves in `at`, `amount`, `balance` and
+ * `extra`. Reading the lines in place, rather than splitting the text first, builds only the
+ * strings a record keeps.
  */
-function lineReader(text) {
+function recordReader(text) {
   let p = 0;
-  return () => {
+  const line = () => {
     let q = text.indexOf('\n', p);
     if (q < 0) q = text.length;
-    const line = q === p ? '' : text.slice(p, q);
+    const l = q === p ? '' : text.slice(p, q);
     p = q + 1;
-    return line;
+    return l;
   };
+  const rec = {
+    at: '',
+    amount: '',
+    balance: '',
+    extra: '',
+    next() {
+      const t = line();
+      if (t !== '') rec.at = t;
+      rec.amount = line();
+      const b = line();
+      if (b !== '') rec.balance = b;
+      rec.extra = line();
+    },
+  };
+  return rec;
 }
 
 /**
@@ -341,18 +359,12 @@ function lineReader(text) {
  */
 function refusalsFrom(lines, numbers, names) {
   if (lines === '') return [];
-  const next = lineReader(lines);
+  const rec = recordReader(lines);
   const out = new Array(numbers.length / 3);
-  let at = '', balance = '';
   for (let i = 0, k = 0; i < out.length; i++, k += 3) {
-    const t = next();
-    if (t !== '') at = t;
-    const amount = next();
-    const b = next();
-    if (b !== '') balance = b;
-    const pending = next();
-    const r = { at, eventIndex: numbers[k], service: names[numbers[k + 1]], amount, balance };
-    if (pending !== '') r.pendingFees = pending;
+    rec.next();
+    const r = { at: rec.at, eventIndex: numbers[k], service: names[numbers[k + 1]], amount: rec.amount, balance: rec.balance };
+    if (rec.extra !== '') r.pendingFees = rec.extra;
     r.reason = names[numbers[k + 2]];
     out[i] = r;
   }
@@ -367,20 +379,14 @@ function refusalsFrom(lines, numbers, names) {
  */
 function ledgerFrom(lines, numbers, names) {
   if (lines === '') return [];
-  const next = lineReader(lines);
+  const rec = recordReader(lines);
   const out = new Array(numbers.length / 4);
-  let at = '', balanceAfter = '';
   for (let i = 0, j = 0; i < out.length; i++, j += 4) {
-    const t = next();
-    if (t !== '') at = t;
-    const amount = next();
-    const b = next();
-    if (b !== '') balanceAfter = b;
-    const attempted = next();
-    const e = { at, kind: names[numbers[j]], amount, balanceAfter };
+    rec.next();
+    const e = { at: rec.at, kind: names[numbers[j]], amount: rec.amount, balanceAfter: rec.balance };
     if (numbers[j + 1] >= 0) e.service = names[numbers[j + 1]];
     if (numbers[j + 2] >= 0) e.eventIndex = numbers[j + 2];
-    if (attempted !== '') e.attempted = attempted;
+    if (rec.extra !== '') e.attempted = rec.extra;
     if (numbers[j + 3] >= 0) e.count = numbers[j + 3];
     out[i] = e;
   }
