@@ -304,6 +304,8 @@ pub struct Sum {
 const MANTISSA_LIMIT: u128 = 1 << 96;
 
 impl Sum {
+    /// Add `d`: an error (at `path`) exactly where [`add`] gives one, and the sum then stays as
+    /// it was.
     pub fn add(&mut self, d: Decimal, path: &str) -> Result<(), Error> {
         if let Some(x) = self.dec {
             self.dec = Some(add(x, d, path)?);
@@ -416,38 +418,41 @@ mod tests {
         }
 
         proptest! {
-                #![proptest_config(ProptestConfig::with_cases(4000))]
-                /// `Sum` is `add` folded from zero: the same value and scale (its text), or the same
-                /// error at the same amount.
-                #[test]
-                fn sum_is_add_folded(amounts in proptest::collection::vec(amount(), 0..40)) {
-                    let mut folded = Ok(Decimal::ZERO);
-                    let mut fold_failed_at = None;
-                    for (i, d) in amounts.iter().enumerate() {
-                        if let Ok(x) = folded {
-                            folded = add(x, *d, "p");
-                            if folded.is_err() {
-                                fold_failed_at = Some(i);
-                            }
-                        }
-                    }
-                    let mut sum = Sum::default();
-                    let mut sum_failed_at = None;
-                    for (i, d) in amounts.iter().enumerate() {
-                        if sum.add(*d, "p").is_err() {
-                            sum_failed_at = Some(i);
-                            break;
-                        }
-                    }
-                    prop_assert_eq!(sum_failed_at, fold_failed_at);
+            #![proptest_config(ProptestConfig::with_cases(4000))]
+            /// `Sum` is `add` folded from zero: the same value and scale (its text), or the same
+            /// error at the same amount, which leaves the sum as it was.
+            #[test]
+            fn sum_is_add_folded(amounts in proptest::collection::vec(amount(), 0..40)) {
+                let mut folded = Ok(Decimal::ZERO);
+                let mut fold_failed_at = None;
+                for (i, d) in amounts.iter().enumerate() {
                     if let Ok(x) = folded {
-                        let v = sum.value().unwrap();
-                        prop_assert_eq!(v.to_string(), x.to_string());
-                        prop_assert_eq!(v.scale(), x.scale());
-                        prop_assert_eq!(v.is_sign_negative(), x.is_sign_negative());
+                        folded = add(x, *d, "p");
+                        if folded.is_err() {
+                            fold_failed_at = Some(i);
+                        }
                     }
-        }
+                }
+                let mut sum = Sum::default();
+                let mut sum_failed_at = None;
+                for (i, d) in amounts.iter().enumerate() {
+                    let before = sum.value().unwrap();
+                    if sum.add(*d, "p").is_err() {
+                        sum_failed_at = Some(i);
+                        // The failed amount left the sum as it was.
+                        prop_assert_eq!(sum.value().unwrap().to_string(), before.to_string());
+                        break;
+                    }
+                }
+                prop_assert_eq!(sum_failed_at, fold_failed_at);
+                if let Ok(x) = folded {
+                    let v = sum.value().unwrap();
+                    prop_assert_eq!(v.to_string(), x.to_string());
+                    prop_assert_eq!(v.scale(), x.scale());
+                    prop_assert_eq!(v.is_sign_negative(), x.is_sign_negative());
+                }
             }
+        }
     }
 
     #[test]
