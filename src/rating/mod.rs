@@ -940,8 +940,7 @@ impl Acc {
         let mut by_service = BTreeMap::new();
         for (k, v) in self.by_service.into_iter().flatten() {
             let (u, f) = (v.usage.value()?, v.carrier_fees.value()?);
-            usage = add(usage, u, "")?;
-            fees = add(fees, f, "")?;
+            // The service's total first, then the batch's sums (the order errors are found in).
             let total = ServiceTotal {
                 events: v.events,
                 quantity: Dec(v.quantity.value()?),
@@ -950,6 +949,8 @@ impl Acc {
                 carrier_fees: Dec(f),
                 total: Dec(add(u, f, "")?),
             };
+            usage = add(usage, u, "")?;
+            fees = add(fees, f, "")?;
             by_service.insert(k.to_string(), total);
         }
         let mut by_carrier = BTreeMap::new();
