@@ -319,56 +319,49 @@ export function encodeScenario(scenario) {
 }
 
 /**
- * The records of `text`, four lines each — time, first amount, balance (time and balance empty
- * when the same as the record before's), an optional amount (empty when none) — read in place:
- * `next()` moves to the next record, whose fields it leaves in `at`, `amount`, `balance` and
- * `extra`. Reading the lines in place, rather than splitting the text first, builds only the
- * strings a record keeps.
+ * The records of a list the core sent as columns (`ListColumns` in src/columns.rs), each built by
+ * `make(rec, k)`: four lines of `lines` per record — time, amount, balance (time and balance empty
+ * when the same as the record before's), an optional amount (empty when none), left in `rec.at`,
+ * `rec.amount`, `rec.balance` and `rec.extra` — and `width` of `numbers`, from `numbers[k]`.
+ * The lines are read in place, rather than split first: only the strings a record keeps are built.
  */
-function recordReader(text) {
+function listFrom(lines, numbers, width, make) {
+  if (lines === '') return [];
   let p = 0;
   const line = () => {
-    let q = text.indexOf('\n', p);
-    if (q < 0) q = text.length;
-    const l = q === p ? '' : text.slice(p, q);
+    let q = lines.indexOf('\n', p);
+    if (q < 0) q = lines.length;
+    const l = q === p ? '' : lines.slice(p, q);
     p = q + 1;
     return l;
   };
-  const rec = {
-    at: '',
-    amount: '',
-    balance: '',
-    extra: '',
-    next() {
-      const t = line();
-      if (t !== '') rec.at = t;
-      rec.amount = line();
-      const b = line();
-      if (b !== '') rec.balance = b;
-      rec.extra = line();
-    },
-  };
-  return rec;
+  const rec = { at: '', amount: '', balance: '', extra: '' };
+  const out = new Array(numbers.length / width);
+  for (let i = 0, k = 0; i < out.length; i++, k += width) {
+    const t = line();
+    if (t !== '') rec.at = t;
+    rec.amount = line();
+    const b = line();
+    if (b !== '') rec.balance = b;
+    rec.extra = line();
+    out[i] = make(rec, k);
+  }
+  return out;
 }
 
 /**
  * Refusals from the core's columns (`refusal_columns` in src/columns.rs): per refusal, four lines
- * of `lines` — time and balance (each empty when the same as the refusal before), amount, pending
- * fees (empty when none) — and three `numbers` — event index, and service and reason as indices into
+ * — time and balance (each empty when the same as the refusal before), amount, pending fees
+ * (empty when none) — and three numbers — event index, and service and reason as indices into
  * `names` — rebuilt as the objects their JSON gives, keys in the same order.
  */
 function refusalsFrom(lines, numbers, names) {
-  if (lines === '') return [];
-  const rec = recordReader(lines);
-  const out = new Array(numbers.length / 3);
-  for (let i = 0, k = 0; i < out.length; i++, k += 3) {
-    rec.next();
+  return listFrom(lines, numbers, 3, (rec, k) => {
     const r = { at: rec.at, eventIndex: numbers[k], service: names[numbers[k + 1]], amount: rec.amount, balance: rec.balance };
     if (rec.extra !== '') r.pendingFees = rec.extra;
     r.reason = names[numbers[k + 2]];
-    out[i] = r;
-  }
-  return out;
+    return r;
+  });
 }
 
 /**
@@ -378,19 +371,14 @@ function refusalsFrom(lines, numbers, names) {
  * and count, each -1 when absent — rebuilt as the objects their JSON gives, keys in the same order.
  */
 function ledgerFrom(lines, numbers, names) {
-  if (lines === '') return [];
-  const rec = recordReader(lines);
-  const out = new Array(numbers.length / 4);
-  for (let i = 0, j = 0; i < out.length; i++, j += 4) {
-    rec.next();
+  return listFrom(lines, numbers, 4, (rec, j) => {
     const e = { at: rec.at, kind: names[numbers[j]], amount: rec.amount, balanceAfter: rec.balance };
     if (numbers[j + 1] >= 0) e.service = names[numbers[j + 1]];
     if (numbers[j + 2] >= 0) e.eventIndex = numbers[j + 2];
     if (rec.extra !== '') e.attempted = rec.extra;
     if (numbers[j + 3] >= 0) e.count = numbers[j + 3];
-    out[i] = e;
-  }
-  return out;
+    return e;
+  });
 }
 
 /**

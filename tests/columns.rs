@@ -400,6 +400,25 @@ fn totals_are_interned_by_value() {
     assert_eq!(back, totals);
 }
 
+/// A list's lines as records, read the way `listFrom` in js/columns.js reads them: four
+/// lines each (time, amount, balance, an optional amount), an empty time or balance carried
+/// over from the record before.
+fn records<'a>(lines: &[&'a str]) -> Vec<[&'a str; 4]> {
+    let (mut at, mut balance) = ("", "");
+    lines
+        .chunks(4)
+        .map(|f| {
+            if !f[0].is_empty() {
+                at = f[0];
+            }
+            if !f[2].is_empty() {
+                balance = f[2];
+            }
+            [at, f[1], balance, f[3]]
+        })
+        .collect()
+}
+
 /// The refusal columns the JS entry rebuilds refusals from: decoded the way `refusalsFrom` in
 /// js/columns.js does, they give the refusals' JSON (pending fees included and omitted; both
 /// reasons; an event index beyond 32 bits; times repeated and not). The shared corpus checks the JS side against
@@ -433,27 +452,20 @@ fn refusal_columns_give_the_refusals_json() {
     let lines: Vec<&str> = c.lines.split('\n').collect();
     assert_eq!(lines.len(), 4 * refused.len());
     assert_eq!(c.numbers.len(), 3 * refused.len());
-    let (mut at, mut balance) = ("", "");
-    let decoded: Vec<Value> = lines
-        .chunks(4)
+    let decoded: Vec<Value> = records(&lines)
+        .into_iter()
         .zip(c.numbers.chunks(3))
-        .map(|(f, n)| {
-            if !f[0].is_empty() {
-                at = f[0];
-            }
-            if !f[2].is_empty() {
-                balance = f[2];
-            }
+        .map(|([at, amount, balance, pending], n)| {
             let mut r = json!({
                 "at": at,
                 "eventIndex": n[0] as u64,
                 "service": &*names[n[1] as usize],
-                "amount": f[1],
+                "amount": amount,
                 "balance": balance,
                 "reason": &*names[n[2] as usize],
             });
-            if !f[3].is_empty() {
-                r["pendingFees"] = json!(f[3]);
+            if !pending.is_empty() {
+                r["pendingFees"] = json!(pending);
             }
             r
         })
@@ -514,21 +526,14 @@ fn ledger_columns_give_the_ledger_json() {
         let lines: Vec<&str> = c.lines.split('\n').collect();
         assert_eq!(lines.len(), 4 * ledger.len(), "{file} {mode}");
         assert_eq!(c.numbers.len(), 4 * ledger.len(), "{file} {mode}");
-        let (mut at, mut balance) = ("", "");
-        let decoded: Vec<Value> = lines
-            .chunks(4)
+        let decoded: Vec<Value> = records(&lines)
+            .into_iter()
             .zip(c.numbers.chunks(4))
-            .map(|(f, n)| {
-                if !f[0].is_empty() {
-                    at = f[0];
-                }
-                if !f[2].is_empty() {
-                    balance = f[2];
-                }
+            .map(|([at, amount, balance, attempted], n)| {
                 let mut e = json!({
                     "at": at,
                     "kind": &*names[n[0] as usize],
-                    "amount": f[1],
+                    "amount": amount,
                     "balanceAfter": balance,
                 });
                 if n[1] >= 0.0 {
@@ -537,8 +542,8 @@ fn ledger_columns_give_the_ledger_json() {
                 if n[2] >= 0.0 {
                     e["eventIndex"] = json!(n[2] as u64);
                 }
-                if !f[3].is_empty() {
-                    e["attempted"] = json!(f[3]);
+                if !attempted.is_empty() {
+                    e["attempted"] = json!(attempted);
                 }
                 if n[3] >= 0.0 {
                     e["count"] = json!(n[3] as u32);
