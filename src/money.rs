@@ -12,6 +12,8 @@
 //!   variation, busy-period multipliers, call durations, probabilities and random draws;
 //! - `projection::path`: expected volumes and the rounding carried between steps (message and
 //!   increment counts are integers); the chart copies of the balance (`to_f64`, `Series`);
+//! - `projection` (the result types): the series' times and balances (chart copies, above) and
+//!   the probabilities and mean recharge counts below;
 //! - `projection::stats` and `advice`: the balance bands (chart copies, chosen by rank), times as
 //!   chart numbers, probabilities, shares and means of recharge counts (`Counts::figures`); the
 //!   bytes a range of paths run in another thread sends (`Partial`, `Reader`) hold the daily
@@ -23,8 +25,8 @@
 //!   every amount in them (amount, balance, pending fees, amount attempted) is a decimal string;
 //! - test modules: the same quantities, and the floats the conversions above are checked with.
 //!
-//! The projection's fast lanes (charges summed, held or compared with the account's limits) work
-//! on integer mantissas at a decimal scale, never on floats.
+//! The projection's fast lanes (charges summed, held or compared with the account's limits) and
+//! [`Sum`] (`rateBatch`'s totals) work on integer mantissas at a decimal scale, never on floats.
 //!
 //! Every amount the engine computes, sums, compares or reports — prices, charges, fees,
 //! balances, recharges, invoices, statements, `monthlySpend` — is a `Decimal`.
