@@ -12,10 +12,12 @@
 //!   the hour shape. Volumes become whole messages, calls or units by carrying the fraction to
 //!   the next step, so totals follow the means exactly.
 //! - **Splits.** Each step's count is split into directions (`inboundShare`), then into
-//!   (carrier, segment class) pairs (`carrierMix` × `segmentsMix` / `messageMix`), by largest
-//!   remainder with the remainders carried between steps: deterministic, the parts add up to the
-//!   count, and the shares hold over time. There is no sampling noise in splits: the randomness
-//!   of a path is its daily volumes (and payment failures).
+//!   (carrier, segment class) pairs (`carrierMix` × `segmentsMix` / `messageMix`). Each part is
+//!   its share plus the rounding carried from the step before, rounded down; the parts still
+//!   short go one each, in turn, to parts with a positive remainder. Deterministic: the parts add
+//!   up to the count, and each part's running total stays within two of its share of the running
+//!   count. There is no sampling noise in splits: the randomness of a path is its daily volumes
+//!   (and payment failures).
 //! - **Calls.** Every call is connected; the billing increments of a step's calls are their
 //!   expected number under the duration distribution (with the fraction carried), spread over
 //!   the calls as two parts of whole-increment durations.
