@@ -295,14 +295,23 @@ struct Tariff {
     units: Vec<Unit>,
     /// Per slot: not computed yet, or the unit charge (`None` if not linear).
     slots: Vec<Option<Per>>,
+    /// `slots` flattened for [`bucket_sums`]: per slot the unit charge, `(0, 0)` where none is
+    /// known and linear, and whether one is.
+    flat: Vec<((i64, i64), bool)>,
+    /// Every known unit charge is below 2^31 in size: then a sum of fewer than 2^31 units at
+    /// them cannot leave `i64`.
+    small: bool,
 }
 
 impl Tariff {
     fn new(s: &ServicePlan) -> Tariff {
+        let n = 2 * s.bucket_shares.len();
         Tariff {
             scale: 0,
             units: Vec::new(),
-            slots: vec![None; 2 * s.bucket_shares.len()],
+            slots: vec![None; n],
+            flat: vec![((0, 0), false); n],
+            small: true,
         }
     }
 
@@ -310,6 +319,22 @@ impl Tariff {
         self.scale = 0;
         self.units.clear();
         self.slots.fill(None);
+        self.sync();
+    }
+
+    /// Rebuild `flat` and `small` from `slots` (after any of them changed).
+    fn sync(&mut self) {
+        const SMALL: u64 = 1 << 31;
+        self.small = true;
+        for (x, slot) in self.flat.iter_mut().zip(&self.slots) {
+            *x = match slot {
+                Some(Some((u, f))) => {
+                    self.small &= u.unsigned_abs() < SMALL && f.unsigned_abs() < SMALL;
+                    ((*u, *f), true)
+                }
+                _ => ((0, 0), false),
+            };
+        }
     }
 
     /// A newly computed unit charge at the tariff's scale, raising the scale first if the charge
@@ -324,6 +349,7 @@ impl Tariff {
             self.slots.iter_mut().flatten().for_each(up);
             self.units.iter_mut().for_each(|x| up(&mut x.per));
             self.scale = finest;
+            self.sync();
         }
         let at_scale = |m: i64, s: u32| mul(m, *POW10.get((self.scale - s) as usize)?);
         Some((at_scale(um, us)?, at_scale(fm, fs)?))
@@ -1085,7 +1111,7 @@ pub(crate) fn run_path(
                     *split_dir = true;
                 }
                 if let (Some((u, f, scale)), Some(tf)) = (direct, tariff) {
-                    direct = bucket_sums(tf, dir * nb, out)
+                    direct = bucket_sums(tf, dir * nb, out, total)
                         .and_then(|(du, df)| Some((u.checked_add(du)?, f.checked_add(df)?, scale)));
                 }
             }
@@ -1210,7 +1236,24 @@ pub(crate) fn run_path(
 /// charges the tariff holds, at its scale; `None` if a bucket with a count has none yet, is not
 /// linear, or a sum leaves `i64` (then the parts are built and priced one by one).
 #[inline]
-fn bucket_sums(tf: &Tariff, first: usize, out: &[u64]) -> Option<(i64, i64)> {
+fn bucket_sums(tf: &Tariff, first: usize, out: &[u64], total: u64) -> Option<(i64, i64)> {
+    let units = tf.flat.get(first..first + out.len())?;
+    if !tf.small || total >= 1 << 31 {
+        return bucket_sums_checked(tf, first, out);
+    }
+    // Fewer than 2^31 units at charges below 2^31: no product or sum leaves `i64`.
+    let (mut usage, mut fees, mut missing) = (0i64, 0i64, false);
+    for (cnt, ((u, f), known)) in out.iter().zip(units) {
+        let n = *cnt as i64;
+        usage = usage.wrapping_add(n.wrapping_mul(*u));
+        fees = fees.wrapping_add(n.wrapping_mul(*f));
+        missing |= n != 0 && !*known;
+    }
+    (!missing).then_some((usage, fees))
+}
+
+/// [`bucket_sums`] with every product and sum checked.
+fn bucket_sums_checked(tf: &Tariff, first: usize, out: &[u64]) -> Option<(i64, i64)> {
     let (mut usage, mut fees) = (0i64, 0i64);
     for (b, cnt) in out.iter().enumerate() {
         if *cnt == 0 {
@@ -1338,7 +1381,10 @@ fn price_fast(
                     (usage, fees, scale) = (mul(usage, k)?, mul(fees, k)?, tf.scale);
                 }
                 match tf.slots.get_mut(e.slot as usize) {
-                    Some(x) => *x = Some(per),
+                    Some(x) => {
+                        *x = Some(per);
+                        tf.sync();
+                    }
                     None => tf.units.push(Unit {
                         key: (e.inbound, e.carrier, e.segments, e.duration),
                         per,
@@ -1894,6 +1940,32 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3000, ..Default::default() })]
+
+        /// The unchecked sums are the checked ones: with slots unknown, not linear, negative,
+        /// small and near the 2^31 limit or past it, and counts up to past 2^31 in all.
+        #[test]
+        fn bucket_sums_are_the_checked_sums(
+            slots in proptest::collection::vec(
+                proptest::option::weighted(0.8, proptest::option::weighted(0.9, (
+                    proptest::prop_oneof![-1000i64..1000, (1i64 << 31) - 3..(1i64 << 31) + 3, proptest::prelude::any::<i64>()],
+                    proptest::prop_oneof![-1000i64..1000, (1i64 << 31) - 3..(1i64 << 31) + 3, proptest::prelude::any::<i64>()],
+                ))),
+                1..13,
+            ),
+            counts in proptest::collection::vec(proptest::prop_oneof![0u64..3, 0u64..100_000, (1u64 << 30)..(1u64 << 31)], 13),
+            first in 0usize..2,
+        ) {
+            let n = slots.len();
+            let mut tf = Tariff { scale: 0, units: Vec::new(), slots: slots.clone(), flat: vec![((0, 0), false); n], small: true };
+            tf.sync();
+            let Some(out) = counts.get(..n - first) else { return Ok(()) };
+            let total: u64 = out.iter().sum();
+            proptest::prop_assert_eq!(bucket_sums(&tf, first, out, total), bucket_sums_checked(&tf, first, out));
         }
     }
 
