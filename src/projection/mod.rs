@@ -34,8 +34,9 @@
 //!   when it will fail. A failure switches auto-recharge off for the rest of the path.
 //! - **Randomness.** One PCG stream per path for usage and one for payments, both derived from
 //!   `seed` and the path index; usage never depends on the account, so [`compare`] and
-//!   [`recommend_auto_recharge`] see the same traffic under every setting. Transcendental
-//!   functions go through `libm`: a seed gives the same result natively and in WebAssembly.
+//!   [`recommend_auto_recharge`] see the same traffic under every setting. The noise's normals
+//!   come from a ziggurat. Transcendental functions go through `libm`: a seed gives the same
+//!   result natively and in WebAssembly.
 //!
 //! [`path_events`] gives the events of one path, and [`path_scenario`] a [`Scenario`] that
 //! `simulate` turns into exactly the same ledger as the projection.
