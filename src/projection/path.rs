@@ -301,6 +301,14 @@ struct Tariff {
     /// Every known unit charge is below 2^31 in size: then a sum of fewer than 2^31 units at
     /// them cannot leave `i64`.
     small: bool,
+    /// Voice: the last unit charges found, by [`call_key`] (`0` for none), taken in turn.
+    calls: [(u64, (i64, i64)); 4],
+    next_call: usize,
+}
+
+/// A voice part's key in [`Tariff::calls`]: never 0.
+fn call_key(e: &Ev) -> u64 {
+    (e.duration << 1 | u64::from(e.inbound)).wrapping_add(1)
 }
 
 impl Tariff {
@@ -312,6 +320,8 @@ impl Tariff {
             slots: vec![None; n],
             flat: vec![((0, 0), false); n],
             small: true,
+            calls: [(0, (0, 0)); 4],
+            next_call: 0,
         }
     }
 
@@ -322,9 +332,24 @@ impl Tariff {
         self.sync();
     }
 
-    /// Rebuild `flat` and `small` from `slots` (after any of them changed).
+    /// Remember a voice part's unit charge (at the tariff's scale) for [`price_voice`], in
+    /// place of the one remembered longest, unless it is remembered already.
+    fn remember_call(&mut self, key: u64, per: (i64, i64)) {
+        if self.calls.iter().any(|(k, _)| *k == key) {
+            return;
+        }
+        let i = self.next_call % self.calls.len();
+        if let Some(c) = self.calls.get_mut(i) {
+            *c = (key, per);
+        }
+        self.next_call = i + 1;
+    }
+
+    /// Rebuild `flat` and `small` from `slots` (after any of them changed), and forget the
+    /// voice charges looked up (their scale may have changed).
     fn sync(&mut self) {
         const SMALL: u64 = 1 << 31;
+        self.calls = [(0, (0, 0)); 4];
         self.small = true;
         for (x, slot) in self.flat.iter_mut().zip(&self.slots) {
             *x = match slot {
@@ -1355,6 +1380,9 @@ fn price_fast(
     evs: &[Ev],
     t: Instant,
 ) -> Option<Sums> {
+    if let Some(sums) = price_voice(tf, evs) {
+        return Some(sums);
+    }
     // Sums of mantissas at `scale`, the tariff's (which a newly computed charge may raise).
     let (mut usage, mut fees, mut scale) = (0i64, 0i64, tf.scale);
     for e in evs {
@@ -1394,11 +1422,32 @@ fn price_fast(
             }
         };
         let (u, f) = per?;
+        if e.slot == NO_SLOT {
+            tf.remember_call(call_key(e), (u, f));
+        }
         let n = i64::from(e.count);
         usage = usage.checked_add(mul(u, n)?)?;
         fees = fees.checked_add(mul(f, n)?)?;
     }
     Some((usage, fees, scale))
+}
+
+/// [`price_fast`]'s sums for voice parts whose unit charges are all in [`Tariff::calls`];
+/// `None` otherwise (then they are looked up, or computed, one by one).
+#[inline]
+fn price_voice(tf: &Tariff, evs: &[Ev]) -> Option<Sums> {
+    let (mut usage, mut fees) = (0i64, 0i64);
+    for e in evs {
+        if e.slot != NO_SLOT {
+            return None;
+        }
+        let key = call_key(e);
+        let (_, (u, f)) = tf.calls.iter().find(|(k, _)| *k == key)?;
+        let n = i64::from(e.count);
+        usage = usage.checked_add(mul(*u, n)?)?;
+        fees = fees.checked_add(mul(*f, n)?)?;
+    }
+    Some((usage, fees, tf.scale))
 }
 
 #[cfg(test)]
@@ -1457,7 +1506,7 @@ mod tests {
         )
         .unwrap();
         let mut next = below(0x9e37_79b9_7f4a_7c15);
-        let (mut fast_count, mut engine_count) = (0, 0);
+        let (mut fast_count, mut engine_count, mut voice_count) = (0, 0, 0);
         for card in [RateCard::default_card(), per_second] {
             let engine = RatingEngine::new(card).unwrap();
             let plan = super::super::prepare(&engine, &req).unwrap();
@@ -1507,7 +1556,14 @@ mod tests {
                         tf.clear();
                         last_period = period;
                     }
-                    match price_fast(&plan, s, &mut tf, &evs, t).and_then(rated) {
+                    let sums = price_fast(&plan, s, &mut tf, &evs, t);
+                    // Voice charges found are remembered: the same parts again are priced from
+                    // them alone (when none was forgotten since), to the same sums.
+                    if let Some(again) = price_voice(&tf, &evs) {
+                        assert_eq!(Some(again), sums, "{} {evs:?}", s.id);
+                        voice_count += 1;
+                    }
+                    match sums.and_then(rated) {
                         Some((u, f, total)) => {
                             fast_count += 1;
                             assert_eq!(
@@ -1528,8 +1584,8 @@ mod tests {
         }
         // Both lanes were exercised: lookups (an allowance) and per-second calls take the engine.
         assert!(
-            fast_count > 1000 && engine_count > 300,
-            "{fast_count} {engine_count}"
+            fast_count > 1000 && engine_count > 300 && voice_count > 300,
+            "{fast_count} {engine_count} {voice_count}"
         );
     }
 
@@ -1961,7 +2017,7 @@ mod tests {
             first in 0usize..2,
         ) {
             let n = slots.len();
-            let mut tf = Tariff { scale: 0, units: Vec::new(), slots: slots.clone(), flat: vec![((0, 0), false); n], small: true };
+            let mut tf = Tariff { scale: 0, units: Vec::new(), slots: slots.clone(), flat: vec![((0, 0), false); n], small: true, calls: [(0, (0, 0)); 4], next_call: 0 };
             tf.sync();
             let Some(out) = counts.get(..n - first) else { return Ok(()) };
             let total: u64 = out.iter().sum();
