@@ -122,6 +122,60 @@ impl Account {
         Ok(())
     }
 
+    /// Charges rated elsewhere, all at `at`, that the caller has found quiet: together they
+    /// leave the balance at or above the floor and above the auto-recharge threshold, so none
+    /// is refused and none makes a payment. Applies them as [`apply_rated`](Self::apply_rated)
+    /// would one after the other — the same balance, statement and event count, the same
+    /// `Decimal`s — checking the floor and the threshold once, after the last (the charges are
+    /// not negative, so the balance only falls). `Ok(false)`, with nothing applied but the
+    /// clock, when that does not hold, when a charge is above [`MAX_AMOUNT`], when the ledger
+    /// keeps entries or fees are deferred, or on any error (then apply them one by one).
+    pub(crate) fn apply_quiet(
+        &mut self,
+        engine: &RatingEngine,
+        at: Instant,
+        charges: &[Rated],
+    ) -> Result<bool, Error> {
+        if self.wants_entries()
+            || engine.fee_deferral_hours().is_some()
+            || self.check_order(at, "at").is_err()
+            || charges
+                .iter()
+                .any(|c| c.total.0.is_sign_negative() || c.total.0 > MAX_AMOUNT)
+            || self.advance(at).is_err()
+        {
+            return Ok(false);
+        }
+        // The balance after each charge in turn, as `usage` works it out: the last is the lowest.
+        let mut after = self.balance.0;
+        for c in charges {
+            match sub(after, c.total.0, "") {
+                Ok(a) => after = a,
+                Err(_) => return Ok(false),
+            }
+        }
+        if let Some(floor) = self.s.floor {
+            match sub(after, self.pending_total, "") {
+                Ok(low) if low >= floor => {}
+                _ => return Ok(false),
+            }
+        }
+        if self.paying_rule().is_some_and(|r| after <= r.threshold) {
+            return Ok(false);
+        }
+        self.counters.commit();
+        for c in charges {
+            self.current.add_usage(&c.service, c.usage.0)?;
+            if !c.carrier_fees.0.is_zero() {
+                self.current.carrier_fees =
+                    Dec(add(self.current.carrier_fees.0, c.carrier_fees.0, "")?);
+            }
+        }
+        self.balance = Dec(after);
+        self.events_applied += charges.len() as u64;
+        Ok(true)
+    }
+
     /// A usage charge of `total` for `service` at `at` that the caller has found the account
     /// must refuse: no payment can come first (no auto-recharge that can pay), the account has a
     /// floor, and `total` (at most [`MAX_AMOUNT`]) is above `balance − pending fees − floor`.
@@ -539,5 +593,82 @@ impl Account {
             c.entries.push(e.clone());
         }
         self.ledger.push(e, self.s.offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::config::AccountConfig;
+    use super::super::SimulationOptions;
+    use super::*;
+    use crate::ratecard::RateCard;
+
+    /// `apply_quiet` against `apply_rated` one charge after the other, from accounts with and
+    /// without auto-recharge, a floor of 0 or a credit limit, or none (post-paid): when it
+    /// applies the charges, the account is the one the charges one by one give; when it does
+    /// not, the account has only moved its clock, and one by one some charge is refused or
+    /// makes a payment attempt.
+    #[test]
+    fn quiet_charges_apply_as_one_by_one_or_not_at_all() {
+        let engine = RatingEngine::new(RateCard::default_card()).unwrap();
+        let configs = [
+            r#"{ "openingBalance": "50", "plan": { "start": "2025-01-01" },
+                 "autoRecharge": { "enabled": true, "threshold": "20", "amount": "30" } }"#,
+            r#"{ "openingBalance": "5", "plan": { "start": "2025-01-01" },
+                 "negativeBalance": { "allowed": true, "limit": "12.5" } }"#,
+            r#"{ "openingBalance": "40", "plan": { "start": "2025-01-01" } }"#,
+            r#"{ "openingBalance": "0", "plan": { "start": "2025-01-01" }, "postpaid": true }"#,
+        ];
+        let options = SimulationOptions {
+            ledger: LedgerMode::None,
+        };
+        let at = parse_account_time("2025-01-20T10:00:00Z", 0).unwrap();
+        let (sms, mms): (Arc<str>, Arc<str>) = ("sms".into(), "mms".into());
+        let (mut quiet, mut loud) = (0, 0);
+        for config in configs {
+            let config: AccountConfig = crate::input::from_json(config).unwrap();
+            let opened = Account::with_options(config, options, &engine).unwrap();
+            for k in 0..60u32 {
+                // Two charges of up to about 66, in cents and tenths of a cent.
+                let amount = |x: u32, scale: u32| Dec(Decimal::new(i64::from(x), scale));
+                let charges = [
+                    Rated {
+                        service: sms.clone(),
+                        usage: amount(k * 37 % 2900, 2),
+                        carrier_fees: amount(k * 11 % 700, 3),
+                        total: Dec::ZERO,
+                    },
+                    Rated {
+                        service: mms.clone(),
+                        usage: amount(k * 53 % 3100, 2),
+                        carrier_fees: Dec::ZERO,
+                        total: Dec::ZERO,
+                    },
+                ]
+                .map(|mut c| {
+                    c.total = Dec(add(c.usage.0, c.carrier_fees.0, "").unwrap());
+                    c
+                });
+                let mut together = opened.clone();
+                let mut one_by_one = opened.clone();
+                for c in &charges {
+                    one_by_one.apply_rated(&engine, at, c).unwrap();
+                }
+                if together.apply_quiet(&engine, at, &charges).unwrap() {
+                    assert_eq!(together, one_by_one, "charges {k}");
+                    quiet += 1;
+                } else {
+                    let mut moved = opened.clone();
+                    moved.advance(at).unwrap();
+                    assert_eq!(together, moved, "charges {k}");
+                    assert!(
+                        !one_by_one.refused().is_empty() || one_by_one.recharge_attempts() > 0,
+                        "charges {k} are quiet"
+                    );
+                    loud += 1;
+                }
+            }
+        }
+        assert!(quiet > 60 && loud > 30, "{quiet} {loud}");
     }
 }

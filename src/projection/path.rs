@@ -533,6 +533,8 @@ struct Runner<'p, 'e, 'r> {
     held: Option<Held>,
     /// The engine's service ids, per service of the plan.
     ids: Vec<Arc<str>>,
+    /// [`Runner::release`]'s buffers: the charges it applies, and the service of each.
+    release_buf: (Vec<Rated>, Vec<usize>),
 }
 
 /// On a path that reports only aggregates, the fast lane's charges that are taken with nothing
@@ -783,7 +785,8 @@ impl Runner<'_, '_, '_> {
         Ok(())
     }
 
-    /// Apply the held charges, one per service, at the time of the last of them.
+    /// Apply the held charges, one per service, at the time of the last of them (together,
+    /// as [`Account::apply_quiet`] does, or else one by one).
     fn release(&mut self) -> Result<(), Error> {
         let Some(h) = &mut self.held else {
             return Ok(());
@@ -793,26 +796,36 @@ impl Runner<'_, '_, '_> {
         }
         let at = h.at;
         let plan = self.plan;
+        let path = |si: usize| match plan.services.get(si) {
+            Some(s) => format!("profile.services.{}", s.id),
+            None => String::new(),
+        };
+        // Reused buffers: the charges, and the service of each.
+        let (mut charges, mut of) = std::mem::take(&mut self.release_buf);
+        charges.clear();
+        of.clear();
         for (si, sums) in h.sums.iter_mut().enumerate() {
             let Some(sums) = sums.take() else { continue };
-            let path = || match plan.services.get(si) {
-                Some(s) => format!("profile.services.{}", s.id),
-                None => String::new(),
-            };
             let (Some((u, f, total)), Some(id)) = (rated(sums), self.ids.get(si)) else {
-                return Err(Error::overflow(path()));
+                return Err(Error::overflow(path(si)));
             };
-            let charge = Rated {
+            charges.push(Rated {
                 service: id.clone(),
                 usage: Dec(u),
                 carrier_fees: Dec(f),
                 total: Dec(total),
-            };
-            self.account
-                .apply_rated(plan.engine, at, &charge)
-                .map_err(|e| e.at(&path()))?;
+            });
+            of.push(si);
         }
         h.total = 0;
+        if !self.account.apply_quiet(plan.engine, at, &charges)? {
+            for (charge, si) in charges.iter().zip(&of) {
+                self.account
+                    .apply_rated(plan.engine, at, charge)
+                    .map_err(|e| e.at(&path(*si)))?;
+            }
+        }
+        self.release_buf = (charges, of);
         Ok(())
     }
 
@@ -1007,6 +1020,7 @@ pub(crate) fn run_path(
         limits: None,
         held,
         ids,
+        release_buf: (Vec::new(), Vec::new()),
     };
     let mut usage = Stream::new(plan.seed, index, Purpose::Usage);
     let n = plan.services.len();
