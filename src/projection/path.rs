@@ -1979,7 +1979,7 @@ mod tests {
         /// carry stays in [-1, 2), and so each part's running total less than two from its share
         /// of the running volume; a part with no share gets nothing.
         #[test]
-        fn split_keeps_every_part_within_one_of_its_share(
+        fn split_keeps_every_part_within_two_of_its_share(
             weights in proptest::collection::vec(proptest::prop_oneof![0u32..4, 0u32..1000], 1..30),
             ns in proptest::collection::vec(proptest::prop_oneof![0u64..10, 0u64..100, 0u64..100_000], 1..40),
         ) {
