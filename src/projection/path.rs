@@ -306,9 +306,12 @@ struct Tariff {
     next_call: usize,
 }
 
-/// A voice part's key in [`Tariff::calls`]: never 0.
-fn call_key(e: &Ev) -> u64 {
-    (e.duration << 1 | u64::from(e.inbound)).wrapping_add(1)
+/// A voice part's key in [`Tariff::calls`] (never 0), by direction and duration: `None` for
+/// a part with a carrier or segments (a projection's calls have neither), which is not
+/// remembered.
+fn call_key(e: &Ev) -> Option<u64> {
+    (e.carrier == 0 && e.segments == 0 && e.duration < 1 << 62)
+        .then(|| (e.duration << 1 | u64::from(e.inbound)) + 1)
 }
 
 impl Tariff {
@@ -1436,8 +1439,8 @@ fn price_fast(
             }
         };
         let (u, f) = per?;
-        if e.slot == NO_SLOT {
-            tf.remember_call(call_key(e), (u, f));
+        if let Some(key) = call_key(e).filter(|_| e.slot == NO_SLOT) {
+            tf.remember_call(key, (u, f));
         }
         let n = i64::from(e.count);
         usage = usage.checked_add(mul(u, n)?)?;
@@ -1455,7 +1458,7 @@ fn price_voice(tf: &Tariff, evs: &[Ev]) -> Option<Sums> {
         if e.slot != NO_SLOT {
             return None;
         }
-        let key = call_key(e);
+        let key = call_key(e)?;
         let (_, (u, f)) = tf.calls.iter().find(|(k, _)| *k == key)?;
         let n = i64::from(e.count);
         usage = usage.checked_add(mul(*u, n)?)?;
