@@ -11,9 +11,9 @@
 //! (`std` or `libm` by feature unification), and a seed must give the same bits on every target.
 //!
 //! The lognormal noise's `exp` is [`exp`]: a table of 2^(j/64) (from `libm`) and a short
-//! polynomial, within 2 ulp of `libm`'s and about three times as fast in WebAssembly. Its only
-//! operations are IEEE 754 additions and multiplications, so it too gives the same bits
-//! everywhere.
+//! polynomial, within 2 ulp of `libm`'s, with no division (1,000 daily paths ran 6 to 10 %
+//! faster in WebAssembly with it). Its only operations are IEEE 754 additions and
+//! multiplications, so it too gives the same bits everywhere.
 
 use std::sync::OnceLock;
 
