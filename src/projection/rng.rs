@@ -10,7 +10,7 @@
 //! reach `libm`. `rand_distr` has a ziggurat too, but its `exp` and `ln` are the platform's
 //! (`std` or `libm` by feature unification), and a seed must give the same bits on every target.
 //!
-//! The lognormal noise's `exp` is [`exp`]: a table of 2^(j/64) (from `libm`) and a short
+//! The lognormal noise's `exp` is [`Tables::exp`]: a table of 2^(j/64) (from `libm`) and a short
 //! polynomial, within 2 ulp of `libm`'s, with no division (1,000 daily paths ran 6 to 10 %
 //! faster in WebAssembly with it). Its only operations are IEEE 754 additions and
 //! multiplications, so it too gives the same bits everywhere.
@@ -27,8 +27,9 @@ const TAIL: f64 = 3.442_619_855_899;
 /// The area of each layer (the base layer's includes the tail).
 const AREA: f64 = 9.912_563_035_262_17e-3;
 
-/// The standard normal's ziggurat: `LAYERS` layers of equal area under `exp(-x²/2)`.
-struct Ziggurat {
+/// The tables the draws use, built once with `libm`: the standard normal's ziggurat (`LAYERS`
+/// layers of equal area under `exp(-x²/2)`) and 2^(j/64) for [`Tables::exp`].
+pub(crate) struct Tables {
     /// Right edges: layer `i` spans `[0, x[i]]`, under the curve up to `x[i + 1]`. `x[0]` is
     /// the base layer's width as if its area were a rectangle (`AREA / f(TAIL)`), `x[1]` is
     /// `TAIL`, and `x[LAYERS]` is 0.
@@ -36,46 +37,44 @@ struct Ziggurat {
     /// `x[i + 1] / x[i]`: a uniform in (-1, 1) smaller than this in size gives a point of
     /// layer `i` under the curve.
     inner: [f64; LAYERS],
-}
-
-/// 2^(j/64), j = 0..63, for [`exp`].
-fn powers() -> &'static [f64; 64] {
-    static P: OnceLock<[f64; 64]> = OnceLock::new();
-    P.get_or_init(|| std::array::from_fn(|j| libm::exp2(j as f64 / 64.0)))
+    /// 2^(j/64), j = 0..63.
+    powers: [f64; 64],
 }
 
 /// ln 2 in two parts (`fdlibm`'s): the first has 32 significant bits, so that `k · LN2_HI` is
-/// exact for every `k` [`exp`] uses.
+/// exact for every `k` [`Tables::exp`] uses.
 const LN2_HI: f64 = 0.693_147_180_369_123_8;
 const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
 
-/// `e^y` within 2 ulp of `libm::exp`, for the noise: `y = (k + j/64) ln 2 + r` with `|r| ≤
-/// ln 2 / 128`, and `e^y = 2^k · 2^(j/64) · e^r`, `e^r` by its Taylor polynomial to `r^6`
-/// (the next term is below 2^-64). Outside `|y| < 700` (and for NaN) it is `libm::exp`.
-pub(crate) fn exp(y: f64) -> f64 {
-    // 1.5 · 2^52: adding it rounds to an integer (to nearest, ties to even) in the low bits.
-    const SHIFT: f64 = 6_755_399_441_055_744.0;
-    if y.is_nan() || y.abs() >= 700.0 {
-        return libm::exp(y);
+impl Tables {
+    /// `e^y` within 2 ulp of `libm::exp`, for the noise: `y = (k + j/64) ln 2 + r` with `|r| ≤
+    /// ln 2 / 128`, and `e^y = 2^k · 2^(j/64) · e^r`, `e^r` by its Taylor polynomial to `r^6`
+    /// (the next term is below 2^-64). Outside `|y| < 700` (and for NaN) it is `libm::exp`.
+    pub(crate) fn exp(&self, y: f64) -> f64 {
+        // 1.5 · 2^52: adding it rounds to an integer (to nearest, ties to even) in the low bits.
+        const SHIFT: f64 = 6_755_399_441_055_744.0;
+        if y.is_nan() || y.abs() >= 700.0 {
+            return libm::exp(y);
+        }
+        let n = y * (64.0 / std::f64::consts::LN_2) + SHIFT;
+        // |y| < 700: |m| < 2^17, and the bits below 2^32 are m in two's complement.
+        let m = n.to_bits() as u32 as i32;
+        let kf = n - SHIFT;
+        let r = (y - kf * (LN2_HI / 64.0)) - kf * (LN2_LO / 64.0);
+        let p = 1.0
+            + r * (1.0
+                + r * (1.0 / 2.0
+                    + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
+        // `m & 63 < 64`: the look-up is in bounds; `m >> 6` is within ±1,011, a normal exponent.
+        let t = self.powers[(m & 63) as usize];
+        let scale = f64::from_bits(((1023 + (m >> 6)) as u64) << 52);
+        t * p * scale
     }
-    let n = y * (64.0 / std::f64::consts::LN_2) + SHIFT;
-    // |y| < 700: |m| < 2^17, and the bits below 2^32 are m in two's complement.
-    let m = n.to_bits() as u32 as i32;
-    let kf = n - SHIFT;
-    let r = (y - kf * (LN2_HI / 64.0)) - kf * (LN2_LO / 64.0);
-    let p = 1.0
-        + r * (1.0
-            + r * (1.0 / 2.0
-                + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
-    // `m & 63 < 64`: the look-up is in bounds; `m >> 6` is within ±1,011, a normal exponent.
-    let t = powers()[(m & 63) as usize];
-    let scale = f64::from_bits(((1023 + (m >> 6)) as u64) << 52);
-    t * p * scale
 }
 
-fn ziggurat() -> &'static Ziggurat {
-    static Z: OnceLock<Ziggurat> = OnceLock::new();
-    Z.get_or_init(|| {
+fn tables() -> &'static Tables {
+    static T: OnceLock<Tables> = OnceLock::new();
+    T.get_or_init(|| {
         let mut x = [0.0; LAYERS + 1];
         let mut f = libm::exp(-0.5 * TAIL * TAIL);
         x[0] = AREA / f;
@@ -85,7 +84,8 @@ fn ziggurat() -> &'static Ziggurat {
             f = libm::exp(-0.5 * x[i] * x[i]);
         }
         let inner = std::array::from_fn(|i| x[i + 1] / x[i]);
-        Ziggurat { x, inner }
+        let powers = std::array::from_fn(|j| libm::exp2(j as f64 / 64.0));
+        Tables { x, inner, powers }
     })
 }
 
@@ -107,7 +107,7 @@ fn mix(mut z: u64) -> u64 {
 
 pub(crate) struct Stream {
     pcg: Pcg32,
-    zig: &'static Ziggurat,
+    tables: &'static Tables,
 }
 
 impl Stream {
@@ -119,7 +119,7 @@ impl Stream {
         let state = mix(seed ^ mix(selector));
         Stream {
             pcg: Pcg32::new(state, selector),
-            zig: ziggurat(),
+            tables: tables(),
         }
     }
 
@@ -140,7 +140,7 @@ impl Stream {
 
     /// Standard normal (the ziggurat; see the module's notes).
     pub fn normal(&mut self) -> f64 {
-        let z = self.zig;
+        let z = self.tables;
         loop {
             let bits = self.pcg.next_u64();
             // The layer from the low 7 bits, a uniform in (-1, 1) from the high 53.
@@ -194,7 +194,7 @@ impl Noise {
     }
 
     pub fn draw(&self, s: &mut Stream) -> f64 {
-        exp(self.mu + self.sigma * s.normal())
+        s.tables.exp(self.mu + self.sigma * s.normal())
     }
 }
 
@@ -266,7 +266,7 @@ mod tests {
     /// The layers have equal areas, and the top one ends at 0.
     #[test]
     fn ziggurat_layers_have_equal_areas() {
-        let z = ziggurat();
+        let z = tables();
         let f = |x: f64| libm::exp(-0.5 * x * x);
         for i in 1..LAYERS - 1 {
             // Layer i: width x[i], from f(x[i]) up to f(x[i + 1]).
@@ -289,22 +289,22 @@ mod tests {
         let mut worst = 0;
         for i in -2_000_000..=2_000_000 {
             let y = f64::from(i) * 1e-5;
-            worst = worst.max(ulps(exp(y), libm::exp(y)));
+            worst = worst.max(ulps(tables().exp(y), libm::exp(y)));
         }
         for k in -44_800..44_800 {
             let y = f64::from(k) * std::f64::consts::LN_2 / 64.0;
             for y in [y, y + 1e-12, y - 1e-12, y + std::f64::consts::LN_2 / 128.0] {
-                worst = worst.max(ulps(exp(y), libm::exp(y)));
+                worst = worst.max(ulps(tables().exp(y), libm::exp(y)));
             }
         }
         assert!(worst <= 2, "{worst} ulp");
-        assert_eq!(exp(0.0), 1.0);
+        assert_eq!(tables().exp(0.0), 1.0);
         for y in [700.0, -700.0, 709.0, -745.0, 1000.0, -1000.0] {
-            assert_eq!(exp(y), libm::exp(y));
+            assert_eq!(tables().exp(y), libm::exp(y));
         }
-        assert!(exp(f64::NAN).is_nan());
-        assert_eq!(exp(f64::INFINITY), f64::INFINITY);
-        assert_eq!(exp(f64::NEG_INFINITY), 0.0);
+        assert!(tables().exp(f64::NAN).is_nan());
+        assert_eq!(tables().exp(f64::INFINITY), f64::INFINITY);
+        assert_eq!(tables().exp(f64::NEG_INFINITY), 0.0);
     }
 
     #[test]
