@@ -1294,6 +1294,15 @@ fn bucket_sums(tf: &Tariff, first: usize, out: &[u64], total: u64) -> Option<(i6
     (!missing).then_some((usage, fees))
 }
 
+/// Usage and fees with `n` more units at `per` (usage, fee) each; `None` if that leaves `i64`.
+#[inline]
+fn accrue((usage, fees): (i64, i64), (u, f): (i64, i64), n: i64) -> Option<(i64, i64)> {
+    Some((
+        usage.checked_add(mul(u, n)?)?,
+        fees.checked_add(mul(f, n)?)?,
+    ))
+}
+
 /// [`bucket_sums`] with every product and sum checked.
 fn bucket_sums_checked(tf: &Tariff, first: usize, out: &[u64]) -> Option<(i64, i64)> {
     let (mut usage, mut fees) = (0i64, 0i64);
@@ -1303,8 +1312,7 @@ fn bucket_sums_checked(tf: &Tariff, first: usize, out: &[u64]) -> Option<(i64, i
         }
         let (u, f) = tf.slots.get(first + b).copied().flatten()??;
         let n = i64::try_from(*cnt).ok()?;
-        usage = usage.checked_add(mul(u, n)?)?;
-        fees = fees.checked_add(mul(f, n)?)?;
+        (usage, fees) = accrue((usage, fees), (u, f), n)?;
     }
     Some((usage, fees))
 }
@@ -1443,8 +1451,7 @@ fn price_fast(
             tf.remember_call(key, (u, f));
         }
         let n = i64::from(e.count);
-        usage = usage.checked_add(mul(u, n)?)?;
-        fees = fees.checked_add(mul(f, n)?)?;
+        (usage, fees) = accrue((usage, fees), (u, f), n)?;
     }
     Some((usage, fees, scale))
 }
@@ -1461,8 +1468,7 @@ fn price_voice(tf: &Tariff, evs: &[Ev]) -> Option<Sums> {
         let key = call_key(e)?;
         let (_, (u, f)) = tf.calls.iter().find(|(k, _)| *k == key)?;
         let n = i64::from(e.count);
-        usage = usage.checked_add(mul(*u, n)?)?;
-        fees = fees.checked_add(mul(*f, n)?)?;
+        (usage, fees) = accrue((usage, fees), (*u, *f), n)?;
     }
     Some((usage, fees, tf.scale))
 }
