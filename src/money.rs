@@ -9,9 +9,12 @@
 //! - here, [`decimal_from_f64`]: a JS number given for a decimal field, turned into the exact
 //!   `Decimal` it stands for or rejected; nothing is computed with it;
 //! - `projection::profile` and `projection::rng`: volumes per day, shapes, shares, growth,
-//!   variation, busy-period multipliers, call durations, probabilities and random draws;
-//! - `projection::path`: expected volumes and the rounding carried between steps (message and
-//!   increment counts are integers); the chart copies of the balance (`to_f64`, `Series`);
+//!   variation, busy-period multipliers, call durations, probabilities and random draws, and
+//!   the draws' tables (`rng::Tables`: the ziggurat's layer edges and the 2^(j/64) of the
+//!   noise's `exp`), whose results are volume factors;
+//! - `projection::path`: expected volumes, the shares a step's count is split by and the
+//!   rounding carried between steps (`split`: message and increment counts are integers); the
+//!   chart copies of the balance (`to_f64`, `Series`);
 //! - `projection` (the result types): the series' times and balances (chart copies, above) and
 //!   the probabilities and mean recharge counts below;
 //! - `projection::stats` and `advice`: the balance bands (chart copies, chosen by rank), times as
