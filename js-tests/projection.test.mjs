@@ -69,6 +69,30 @@ test('a profile that drains the balance on day one interrupts service without re
   assert.ok(credit.invoices.length >= 1, 'the negative balance is invoiced at month end instead');
 });
 
+test('refusals are made into objects when first read, like any other property', () => {
+  const drained = { ...base, account: { openingBalance: '5', plan: { start: '2025-01-01' } }, days: 5 };
+  const r = project(drained);
+  // Not built yet: an enumerable getter in its place among the keys.
+  const before = Object.getOwnPropertyDescriptor(r, 'refused');
+  assert.equal(typeof before.get, 'function');
+  assert.ok(before.enumerable);
+  assert.deepEqual(Object.keys(r), Object.keys(JSON.parse(JSON.stringify(r))));
+  const first = r.refused;
+  assert.equal(first.length, r.summary.refusedEvents);
+  assert.deepEqual(Object.keys(first[0]), ['at', 'eventIndex', 'service', 'amount', 'balance', 'reason']);
+  // Then an ordinary property: the same array every time.
+  assert.equal(Object.getOwnPropertyDescriptor(r, 'refused').value, first);
+  assert.equal(r.refused, first);
+  // Serialised, spread or cloned without reading it first: the same refusals.
+  assert.deepEqual(JSON.parse(JSON.stringify(project(drained))).refused, first);
+  assert.deepEqual({ ...project(drained) }.refused, first);
+  assert.deepEqual(structuredClone(project(drained)).refused, first);
+  // Assigned before it is read: the assigned value.
+  const other = project(drained);
+  other.refused = [];
+  assert.deepEqual(other.refused, []);
+});
+
 test('compare runs several auto-recharge settings on the same traffic', () => {
   const c = compare(base, [
     { label: 'small', autoRecharge: { enabled: true, threshold: '10', amount: '50' } },

@@ -355,7 +355,7 @@ function listFrom(lines, numbers, width, make) {
  * (empty when none) — and three numbers — event index, and service and reason as indices into
  * `names` — rebuilt as the objects their JSON gives, keys in the same order.
  */
-function refusalsFrom(lines, numbers, names) {
+export function refusalsFrom(lines, numbers, names) {
   return listFrom(lines, numbers, 3, (rec, k) => {
     const r = { at: rec.at, eventIndex: numbers[k], service: names[numbers[k + 1]], amount: rec.amount, balance: rec.balance };
     if (rec.extra !== '') r.pendingFees = rec.extra;

@@ -4,10 +4,10 @@
 // runs path 0 (in detail) and a share of the others while the workers run the rest, then the core
 // merges the figures (`__PoolRun`, src/wasm.rs).
 import {
-  __module, __project, __compare, __recommendAutoRecharge, __PoolRun,
+  __module, __project, __compare, __recommendAutoRecharge, __PoolRun, __refusalColumns,
 } from './creditcast_wasm.js';
 import { CreditcastError } from './errors.js';
-import { withLists } from './columns.js';
+import { refusalsFrom, withLists } from './columns.js';
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 const MAX_WORKERS = 16;
@@ -16,13 +16,36 @@ const typed = (a) => (a instanceof Float64Array ? a : Float64Array.from(a));
 
 /** `__project`'s (or a projection `__PoolRun`'s) answer as `project` returns it. */
 export function projectionResult(sent) {
-  // The core sends the refusals, the ledger and the series apart from the result's JSON (see
-  // src/wasm.rs).
-  const result = withLists(sent);
-  const [, , , , , , t, balance] = sent;
+  // The core sends the ledger, the refusals and the series apart from the result's JSON (see
+  // src/wasm.rs); the refusals packed, made into objects when `refused` is first read.
+  const [result, names, packed, , ledgerLines, ledgerNumbers, t, balance] = sent;
+  withLists([result, names, '', [], ledgerLines, ledgerNumbers]);
+  lazy(result, 'refused', () => {
+    const [refusalNames, lines, numbers] = __refusalColumns(packed);
+    return refusalsFrom(lines, numbers, refusalNames);
+  });
   result.series.t = t;
   result.series.balance = balance;
   return withTypedArrays(result);
+}
+
+/**
+ * `obj[key]` made by `make()` when first read (then an ordinary property), and replaced if
+ * assigned first. Enumerable, in its place among the keys: `JSON.stringify`, spreading,
+ * `structuredClone` and `postMessage` read it like any other property.
+ */
+function lazy(obj, key, make) {
+  const set = (value) => Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(obj, key, {
+    get() {
+      const value = make();
+      set(value);
+      return value;
+    },
+    set,
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 /** `__compare`'s (or a comparison `__PoolRun`'s) answer as `compare` returns it. */

@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::account::{Entry, EventType, Refusal, ScenarioEvent};
+use crate::account::{Entry, EventType, Refusal, RefusalReason, ScenarioEvent};
 use crate::error::{Error, ErrorCode as C};
 use crate::input::MAX_JSON_BYTES;
 use crate::money::{parse_decimal, with_plain, Dec};
@@ -737,6 +737,209 @@ pub fn refusal_columns(refused: &[Refusal], names: &mut Names) -> ListColumns {
         c.numbers.push(names.index(r.reason.name()));
     }
     c
+}
+
+/// Refusals packed as bytes, for a result that turns them into objects only when they are read
+/// (a projection lists up to 10,000 and a page redrawing a chart never looks): [`unpack_refusals`]
+/// gives them back exactly. Integers are LEB128 varints (signed ones zigzag-coded); a decimal is
+/// a byte (its scale, or 0x80 for the 16 bytes of `Decimal::serialize` after it) and then its
+/// mantissa, when that fits an `i64` (a negative zero does not: its sign would be lost). The
+/// bytes hold the number of service names and each name (its length in bytes, then UTF-8), then
+/// per refusal a flag byte ([`SAME_BALANCE`], [`NO_PENDING`], [`CREDIT_LIMIT`]), the time and
+/// the event index as differences from the refusal before's, the service (an index into the
+/// names), the amount, then the balance and the pending fees unless the flags leave them out.
+pub fn pack_refusals(refused: &[Refusal]) -> Vec<u8> {
+    let mut names: Vec<&Arc<str>> = Vec::new();
+    let mut records = Vec::with_capacity(refused.len() * 10);
+    let mut last: Option<(&Arc<str>, u64)> = None;
+    let (mut at, mut index, mut balance) = (0i64, 0u64, None);
+    for r in refused {
+        let service = match last {
+            Some((a, k)) if Arc::ptr_eq(a, &r.service) => k,
+            _ => {
+                let k = match names.iter().position(|n| **n == r.service) {
+                    Some(k) => k,
+                    None => {
+                        names.push(&r.service);
+                        names.len() - 1
+                    }
+                } as u64;
+                last = Some((&r.service, k));
+                k
+            }
+        };
+        let bits = r.balance.0.serialize();
+        let same = balance == Some(bits);
+        // Left out when exactly `Decimal::ZERO` (a zero at another scale is kept as it is).
+        let pending = r.pending_fees.0.serialize() != Decimal::ZERO.serialize();
+        let mut flags = 0u8;
+        if same {
+            flags |= SAME_BALANCE;
+        }
+        if !pending {
+            flags |= NO_PENDING;
+        }
+        if r.reason == RefusalReason::CreditLimit {
+            flags |= CREDIT_LIMIT;
+        }
+        records.push(flags);
+        put_varint(&mut records, zigzag(r.at.wrapping_sub(at)));
+        put_varint(
+            &mut records,
+            zigzag(r.event_index.wrapping_sub(index) as i64),
+        );
+        put_varint(&mut records, service);
+        put_decimal(&mut records, r.amount.0);
+        if !same {
+            put_decimal(&mut records, r.balance.0);
+        }
+        if pending {
+            put_decimal(&mut records, r.pending_fees.0);
+        }
+        (at, index, balance) = (r.at, r.event_index, Some(bits));
+    }
+    let mut out = Vec::with_capacity(records.len() + 1 + names.len() * 16);
+    put_varint(&mut out, names.len() as u64);
+    for n in &names {
+        put_varint(&mut out, n.len() as u64);
+        out.extend_from_slice(n.as_bytes());
+    }
+    out.extend_from_slice(&records);
+    out
+}
+
+/// [`pack_refusals`]' flags: the balance is the refusal before's (and is left out); no pending
+/// fees (left out); the reason is `creditLimit` (else `insufficientBalance`).
+const SAME_BALANCE: u8 = 1;
+const NO_PENDING: u8 = 2;
+const CREDIT_LIMIT: u8 = 4;
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn put_decimal(out: &mut Vec<u8>, d: Decimal) {
+    match i64::try_from(d.mantissa()) {
+        Ok(m) if !(m == 0 && d.is_sign_negative()) => {
+            out.push(d.scale() as u8);
+            put_varint(out, zigzag(m));
+        }
+        _ => {
+            out.push(0x80);
+            out.extend_from_slice(&d.serialize());
+        }
+    }
+}
+
+/// A reader of [`pack_refusals`]' bytes: `None` for anything it cannot have written.
+struct Unpacker<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Unpacker<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let b = self.bytes.get(self.pos..self.pos.checked_add(n)?)?;
+        self.pos += n;
+        Some(b)
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        self.take(1)?.first().copied()
+    }
+
+    fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                // The tenth byte may only hold the top bit.
+                return (shift < 63 || b <= 1).then_some(v);
+            }
+        }
+        None
+    }
+
+    fn decimal(&mut self) -> Option<Decimal> {
+        let scale = self.byte()?;
+        if scale == 0x80 {
+            let mut raw = [0u8; 16];
+            raw.copy_from_slice(self.take(16)?);
+            let flags = u32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]);
+            // Only the sign bit and a scale up to 28, as `Decimal::serialize` writes them.
+            if flags & !0x80ff_0000 != 0 || (flags >> 16) & 0xff > 28 {
+                return None;
+            }
+            return Some(Decimal::deserialize(raw));
+        }
+        let m = unzigzag(self.varint()?);
+        Decimal::try_from_i128_with_scale(i128::from(m), u32::from(scale)).ok()
+    }
+}
+
+/// The refusals [`pack_refusals`] packed; an `INVALID_INPUT` error (at `path`) for bytes it
+/// cannot have written.
+pub fn unpack_refusals(bytes: &[u8], path: &str) -> Result<Vec<Refusal>, Error> {
+    let bad = || Error::new(C::InvalidInput, path, "not a packed list of refusals");
+    let mut u = Unpacker { bytes, pos: 0 };
+    let mut names = Vec::new();
+    for _ in 0..u.varint().ok_or_else(bad)? {
+        let len = usize::try_from(u.varint().ok_or_else(bad)?).map_err(|_| bad())?;
+        let text = std::str::from_utf8(u.take(len).ok_or_else(bad)?).map_err(|_| bad())?;
+        names.push(Arc::<str>::from(text));
+    }
+    let mut out = Vec::new();
+    let (mut at, mut index, mut balance) = (0i64, 0u64, None);
+    while u.pos < bytes.len() {
+        let r = (|| {
+            let flags = u.byte()?;
+            if flags & !(SAME_BALANCE | NO_PENDING | CREDIT_LIMIT) != 0 {
+                return None;
+            }
+            at = at.wrapping_add(unzigzag(u.varint()?));
+            index = index.wrapping_add(unzigzag(u.varint()?) as u64);
+            let service = names.get(usize::try_from(u.varint()?).ok()?)?.clone();
+            let amount = u.decimal()?;
+            balance = if flags & SAME_BALANCE != 0 {
+                Some(balance?)
+            } else {
+                Some(u.decimal()?)
+            };
+            let pending = if flags & NO_PENDING != 0 {
+                Decimal::ZERO
+            } else {
+                u.decimal()?
+            };
+            Some(Refusal {
+                at,
+                event_index: index,
+                service,
+                amount: Dec(amount),
+                balance: Dec(balance?),
+                pending_fees: Dec(pending),
+                reason: if flags & CREDIT_LIMIT != 0 {
+                    RefusalReason::CreditLimit
+                } else {
+                    RefusalReason::InsufficientBalance
+                },
+            })
+        })();
+        out.push(r.ok_or_else(bad)?);
+    }
+    Ok(out)
 }
 
 /// Ledger entries: four lines each — time, amount, balance after (the time and the balance an

@@ -629,7 +629,7 @@ impl Account {
 #[cfg(feature = "balance")]
 #[wasm_bindgen(
     js_name = "__project",
-    unchecked_return_type = "[ProjectionResult, string[], string, Float64Array, string, Float64Array, Float64Array, Float64Array]"
+    unchecked_return_type = "[ProjectionResult, string[], Uint8Array, Float64Array, string, Float64Array, Float64Array, Float64Array]"
 )]
 pub fn project(
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
@@ -661,17 +661,42 @@ fn argument<T: DeserializeOwned>(v: &JsValue, at: &str) -> Result<T, JsValue> {
 /// A projection's result as `__project` returns it.
 #[cfg(feature = "balance")]
 fn projection_out(mut r: projection::ProjectionResult) -> Result<JsValue, JsValue> {
-    // The big lists cross without JSON (the rest of the result does): the refusals and the
-    // ledger as `lists_apart` sends them, the series as Float64Arrays copied out of WASM memory.
-    // Their places in the JSON stay, empty.
+    // The big lists cross without JSON (the rest of the result does): the ledger as
+    // `lists_apart` sends it, the refusals packed, the series as Float64Arrays copied out of
+    // WASM memory. Their places in the JSON stay, empty.
     let refused = std::mem::take(&mut r.refused);
     let ledger = std::mem::take(&mut r.ledger);
     let t = std::mem::take(&mut r.series.t);
     let balance = std::mem::take(&mut r.series.balance);
-    let out = lists_apart(&r, &refused, &ledger)?;
+    let out = lists_apart(&r, &[], &ledger)?;
+    // The refusals packed (up to 10,000 of them): `__refusalColumns` turns them into columns
+    // when the page first reads `refused`.
+    let packed = crate::columns::pack_refusals(&refused);
+    out.set(2, js_sys::Uint8Array::from(&packed[..]).into());
     out.push(&js_sys::Float64Array::from(&t[..]));
     out.push(&js_sys::Float64Array::from(&balance[..]));
     Ok(out.into())
+}
+
+/// Refusals packed by a projection (`crate::columns::pack_refusals`) as `[names, lines,
+/// numbers]`, the columns `lists_apart` sends: the JS entry builds a projection's `refused` from
+/// them when it is first read.
+#[cfg(feature = "balance")]
+#[wasm_bindgen(
+    js_name = "__refusalColumns",
+    unchecked_return_type = "[string[], string, Float64Array]"
+)]
+pub fn refusal_columns(packed: &[u8]) -> Result<JsValue, JsValue> {
+    let refused = crate::columns::unpack_refusals(packed, "refused").map_err(throw)?;
+    let mut names = crate::columns::Names::default();
+    let c = crate::columns::refusal_columns(&refused, &mut names);
+    let names: Array = names.0.iter().map(|n| JsValue::from_str(n)).collect();
+    Ok(Array::of3(
+        &names,
+        &JsValue::from_str(&c.lines),
+        &js_sys::Float64Array::from(&c.numbers[..]),
+    )
+    .into())
 }
 
 /// The compiled WASM module, for `ProjectionPool`'s workers to instantiate.
