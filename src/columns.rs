@@ -757,7 +757,12 @@ pub fn pack_refusals(refused: &[Refusal]) -> Vec<u8> {
         let service = match last {
             Some((a, k)) if Arc::ptr_eq(a, &r.service) => k,
             _ => {
-                let k = match names.iter().position(|n| **n == r.service) {
+                // The services of a path's refusals are the engine's own `Arc`s.
+                let k = match names
+                    .iter()
+                    .position(|n| Arc::ptr_eq(n, &r.service))
+                    .or_else(|| names.iter().position(|n| **n == r.service))
+                {
                     Some(k) => k,
                     None => {
                         names.push(&r.service);

@@ -381,6 +381,11 @@ impl Account {
         &self.refused
     }
 
+    /// The refusals, moved out (the account keeps none after).
+    pub(crate) fn take_refused(&mut self) -> Vec<Refusal> {
+        std::mem::take(&mut self.refused)
+    }
+
     pub fn invoices(&self) -> &[Invoice] {
         &self.invoices
     }

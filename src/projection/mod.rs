@@ -503,7 +503,7 @@ fn result_of(
     agg: stats::Aggregate,
 ) -> Result<ProjectionResult, Error> {
     let d = agg.detail;
-    let account = d.account;
+    let mut account = d.account;
     let statements = account.statements()?;
     let mut usage = Decimal::ZERO;
     let mut fees = Decimal::ZERO;
@@ -520,10 +520,11 @@ fn result_of(
             e.0 = add(e.0, v.0, "")?;
         }
     }
-    let refused_all = account.refused();
+    // Moved out of the account (which is dropped after), the first listed kept.
+    let mut refused_all = account.take_refused();
     let mut interrupted_days = 0u32;
     let mut last_day = None;
-    for r in refused_all {
+    for r in &refused_all {
         let day = (r.at + i64::from(plan.offset)).div_euclid(DAY);
         if last_day != Some(day) {
             interrupted_days += 1;
@@ -563,11 +564,11 @@ fn result_of(
         summary,
         recharges: d.attempts,
         invoices: account.invoices().to_vec(),
-        refused: refused_all
-            .iter()
-            .take((req.options.max_listed_refusals as usize).min(MAX_LISTED_REFUSALS))
-            .cloned()
-            .collect(),
+        refused: {
+            refused_all
+                .truncate((req.options.max_listed_refusals as usize).min(MAX_LISTED_REFUSALS));
+            refused_all
+        },
         statements,
         auto_recharge: account.auto_recharge_status(),
         ledger: account.ledger()?.into_owned(),
