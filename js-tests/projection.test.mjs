@@ -137,3 +137,43 @@ test('bad input is a CreditcastError with code and path', () => {
   assert.throws(() => recommendAutoRecharge(base, undefined), (e) => e.code === 'INVALID_INPUT' && e.path === 'goal');
   assert.equal(typeof simulate, 'function');
 });
+
+test('packed refusals read in JS are the ones the core formats, and the core takes what JS cannot read', async () => {
+  const { refusalsFromPacked } = await import('../pkg/pool.js');
+  const { __project } = await import('../pkg/creditcast_wasm.js');
+  const { readFileSync } = await import('node:fs');
+  const shared = (name) => JSON.parse(readFileSync(new URL(`../tests/shared/${name}`, import.meta.url), 'utf8')).input;
+  const cases = ['project-hourly-refusals.json', 'project-daily-credit-limit.json', 'project-deferred-fees.json'].map(shared);
+  const seen = new Set();
+  for (const request of cases) {
+    const packed = __project(request)[2];
+    const js = refusalsFromPacked(packed);
+    assert.ok(js.length > 0);
+    assert.deepEqual(js, refusalsFromPacked(packed, true));
+    for (const r of js) {
+      seen.add(r.reason);
+      if (r.pendingFees) seen.add('pendingFees');
+      if (r.balance.startsWith('-')) seen.add('negative balance');
+    }
+  }
+  // The corpus reaches both reasons, pending fees and negative balances.
+  assert.deepEqual([...seen].sort(), ['creditLimit', 'insufficientBalance', 'negative balance', 'pendingFees']);
+
+  // Hand-packed: one service "sms", then refusals whose amount JS cannot read — a decimal sent as
+  // its 16 bytes (-0.00: a negative zero), a mantissa of eight varint bytes — and one it can.
+  const varint = (n) => { const out = []; let v = BigInt(n); do { let x = Number(v & 0x7fn); v >>= 7n; if (v) x |= 0x80; out.push(x); } while (v); return out; };
+  const zig = (n) => (BigInt(n) >= 0n ? 2n * BigInt(n) : -2n * BigInt(n) - 1n);
+  const head = [1, 3, ...Buffer.from('sms')];
+  const record = (amount) => [2 /* no pending fees */, ...varint(zig(1_735_689_600)), ...varint(zig(7)), 0, ...amount, 4, ...varint(zig(71))];
+  const negativeZero = [0x80, 0, 0, 2, 0x80, ...new Array(12).fill(0)];
+  const big = [4, ...varint(zig(2n ** 53n + 1n))];
+  const small = [4, ...varint(zig(-123450))];
+  for (const amount of [negativeZero, big, small]) {
+    const packed = Uint8Array.from([...head, ...record(amount)]);
+    const core = refusalsFromPacked(packed, true);
+    assert.deepEqual(refusalsFromPacked(packed), core);
+    assert.deepEqual(core.map((r) => [r.at, r.eventIndex, r.service, r.balance, r.reason]), [['2025-01-01T00:00:00Z', 7, 'sms', '0.0071', 'insufficientBalance']]);
+  }
+  assert.equal(refusalsFromPacked(Uint8Array.from([...head, ...record(big)]))[0].amount, '900719925474.0993');
+  assert.equal(refusalsFromPacked(Uint8Array.from([...head, ...record(small)]))[0].amount, '-12.345');
+});

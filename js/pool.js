@@ -20,13 +20,112 @@ export function projectionResult(sent) {
   // src/wasm.rs); the refusals packed, made into objects when `refused` is first read.
   const [result, names, packed, , ledgerLines, ledgerNumbers, t, balance] = sent;
   withLists([result, names, '', [], ledgerLines, ledgerNumbers]);
-  lazy(result, 'refused', () => {
-    const [refusalNames, lines, numbers] = __refusalColumns(packed);
-    return refusalsFrom(lines, numbers, refusalNames);
-  });
+  lazy(result, 'refused', () => refusalsFromPacked(packed));
   result.series.t = t;
   result.series.balance = balance;
   return withTypedArrays(result);
+}
+
+/**
+ * Refusals from the bytes `pack_refusals` (src/columns.rs) writes, as `refusalsFrom` builds
+ * them: read here when every time is within 1970–9999 and every decimal is a scale and a
+ * mantissa of at most 49 bits (seven varint bytes: a `Number` holds it exactly), else (or with
+ * `viaCore`) formatted by the core.
+ */
+export function refusalsFromPacked(packed, viaCore = false) {
+  const read = viaCore ? null : readPacked(packed);
+  if (read !== null) return read;
+  const [names, lines, numbers] = __refusalColumns(packed);
+  return refusalsFrom(lines, numbers, names);
+}
+
+const two = (n) => (n < 10 ? `0${n}` : `${n}`);
+/** 253402300800: 10000-01-01T00:00:00Z, in Unix seconds. */
+const YEAR_10000 = 253402300800;
+
+function readPacked(b) {
+  let p = 0;
+  // An unsigned varint of at most seven bytes, else NaN.
+  const varint = () => {
+    let v = 0;
+    let scale = 1;
+    for (let i = 0; i < 7 && p < b.length; i++) {
+      const x = b[p++];
+      v += (x & 0x7f) * scale;
+      if (x < 0x80) return v;
+      scale *= 128;
+    }
+    return NaN;
+  };
+  const signed = (z) => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+  // A decimal written as its scale and mantissa, normalised as the core prints it; null for
+  // one written as its 16 bytes (scale byte 0x80) or a mantissa beyond seven bytes.
+  const decimal = () => {
+    const scale = b[p++];
+    if (!(scale <= 28)) return null;
+    const z = varint();
+    if (Number.isNaN(z)) return null;
+    let s = String(z % 2 === 0 ? z / 2 : (z + 1) / 2);
+    if (scale > 0) {
+      if (s.length <= scale) s = '0'.repeat(scale + 1 - s.length) + s;
+      const point = s.length - scale;
+      let end = s.length;
+      while (end > point && s.charCodeAt(end - 1) === 48) end--;
+      s = end > point ? `${s.slice(0, point)}.${s.slice(point, end)}` : s.slice(0, point);
+    }
+    return z % 2 === 1 ? `-${s}` : s;
+  };
+  const names = [];
+  const nNames = varint();
+  const utf8 = new TextDecoder();
+  for (let i = 0; i < nNames; i++) {
+    const len = varint();
+    if (Number.isNaN(len) || p + len > b.length) return null;
+    names.push(utf8.decode(b.subarray(p, p + len)));
+    p += len;
+  }
+  if (Number.isNaN(nNames)) return null;
+  const out = [];
+  let at = 0;
+  let index = 0;
+  let atText = '';
+  let lastAt = NaN;
+  let day = NaN;
+  let dayText = '';
+  let balance = null;
+  while (p < b.length) {
+    const flags = b[p++];
+    const dt = varint();
+    const di = varint();
+    const service = names[varint()];
+    if (flags > 7 || Number.isNaN(dt) || Number.isNaN(di) || service === undefined) return null;
+    at += signed(dt);
+    index += signed(di);
+    if (at !== lastAt) {
+      if (!(at >= 0 && at < YEAR_10000)) return null;
+      lastAt = at;
+      const d = Math.floor(at / 86400);
+      if (d !== day) {
+        day = d;
+        dayText = new Date(d * 86400000).toISOString().slice(0, 11);
+      }
+      const s = at - d * 86400;
+      atText = `${dayText}${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}Z`;
+    }
+    const amount = decimal();
+    if (amount === null) return null;
+    if (!(flags & 1)) balance = decimal();
+    if (balance === null) return null;
+    const r = { at: atText, eventIndex: index, service, amount, balance };
+    if (!(flags & 2)) {
+      const pending = decimal();
+      if (pending === null) return null;
+      if (pending !== '0') r.pendingFees = pending;
+    }
+    r.reason = flags & 4 ? 'creditLimit' : 'insufficientBalance';
+    out.push(r);
+  }
+  return out;
 }
 
 /**
