@@ -749,26 +749,33 @@ pub fn refusal_columns(refused: &[Refusal], names: &mut Names) -> ListColumns {
 /// the event index as differences from the refusal before's, the service (an index into the
 /// names), the amount, then the balance and the pending fees unless the flags leave them out.
 pub fn pack_refusals(refused: &[Refusal]) -> Vec<u8> {
+    // The names first (a path's refusals share the engine's `Arc`s: compared by address first),
+    // then each refusal's service as an index into them.
     let mut names: Vec<&Arc<str>> = Vec::new();
-    let mut records = Vec::with_capacity(refused.len() * 10);
     let mut last: Option<(&Arc<str>, u64)> = None;
+    for r in refused {
+        if !names.iter().any(|n| Arc::ptr_eq(n, &r.service))
+            && !names.iter().any(|n| **n == r.service)
+        {
+            names.push(&r.service);
+        }
+    }
+    let mut out = Vec::with_capacity(refused.len() * 12 + 1 + names.len() * 16);
+    put_varint(&mut out, names.len() as u64);
+    for n in &names {
+        put_varint(&mut out, n.len() as u64);
+        out.extend_from_slice(n.as_bytes());
+    }
     let (mut at, mut index, mut balance) = (0i64, 0u64, None);
     for r in refused {
         let service = match last {
             Some((a, k)) if Arc::ptr_eq(a, &r.service) => k,
             _ => {
-                // The services of a path's refusals are the engine's own `Arc`s.
-                let k = match names
+                let k = names
                     .iter()
                     .position(|n| Arc::ptr_eq(n, &r.service))
                     .or_else(|| names.iter().position(|n| **n == r.service))
-                {
-                    Some(k) => k,
-                    None => {
-                        names.push(&r.service);
-                        names.len() - 1
-                    }
-                } as u64;
+                    .unwrap_or_default() as u64;
                 last = Some((&r.service, k));
                 k
             }
@@ -787,29 +794,19 @@ pub fn pack_refusals(refused: &[Refusal]) -> Vec<u8> {
         if r.reason == RefusalReason::CreditLimit {
             flags |= CREDIT_LIMIT;
         }
-        records.push(flags);
-        put_varint(&mut records, zigzag(r.at.wrapping_sub(at)));
-        put_varint(
-            &mut records,
-            zigzag(r.event_index.wrapping_sub(index) as i64),
-        );
-        put_varint(&mut records, service);
-        put_decimal(&mut records, r.amount.0);
+        out.push(flags);
+        put_varint(&mut out, zigzag(r.at.wrapping_sub(at)));
+        put_varint(&mut out, zigzag(r.event_index.wrapping_sub(index) as i64));
+        put_varint(&mut out, service);
+        put_decimal(&mut out, r.amount.0);
         if !same {
-            put_decimal(&mut records, r.balance.0);
+            put_decimal(&mut out, r.balance.0);
         }
         if pending {
-            put_decimal(&mut records, r.pending_fees.0);
+            put_decimal(&mut out, r.pending_fees.0);
         }
         (at, index, balance) = (r.at, r.event_index, Some(bits));
     }
-    let mut out = Vec::with_capacity(records.len() + 1 + names.len() * 16);
-    put_varint(&mut out, names.len() as u64);
-    for n in &names {
-        put_varint(&mut out, n.len() as u64);
-        out.extend_from_slice(n.as_bytes());
-    }
-    out.extend_from_slice(&records);
     out
 }
 
@@ -827,6 +824,7 @@ fn unzigzag(v: u64) -> i64 {
     ((v >> 1) as i64) ^ -((v & 1) as i64)
 }
 
+#[inline]
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
@@ -835,6 +833,7 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
+#[inline]
 fn put_decimal(out: &mut Vec<u8>, d: Decimal) {
     match i64::try_from(d.mantissa()) {
         Ok(m) if !(m == 0 && d.is_sign_negative()) => {

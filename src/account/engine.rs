@@ -199,13 +199,7 @@ impl Account {
         let moved = self.advance(at);
         self.undo(None);
         moved?;
-        let charge = Rated {
-            service: service.clone(),
-            usage: Dec::ZERO,
-            carrier_fees: Dec::ZERO,
-            total: Dec(total),
-        };
-        self.refuse(at, &charge, floor)?;
+        self.record_refusal(at, service, total, floor);
         self.events_applied += 1;
         Ok(())
     }
@@ -460,11 +454,17 @@ impl Account {
     }
 
     fn refuse(&mut self, at: Instant, charge: &Rated, floor: Decimal) -> Result<(), Error> {
+        self.record_refusal(at, &charge.service, charge.total.0, floor);
+        Ok(())
+    }
+
+    /// Record usage of `service` costing `amount` refused at `at` (below `floor`).
+    fn record_refusal(&mut self, at: Instant, service: &Arc<str>, amount: Decimal, floor: Decimal) {
         let r = Refusal {
             at,
             event_index: self.events_applied,
-            service: charge.service.clone(),
-            amount: charge.total,
+            service: service.clone(),
+            amount: Dec(amount),
             balance: self.balance,
             pending_fees: Dec(self.pending_total),
             reason: if floor.is_zero() {
@@ -479,7 +479,6 @@ impl Account {
             c.refused = Some(r.clone());
         }
         self.refused.push(r);
-        Ok(())
     }
 
     fn purchase(&mut self, at: Instant, amount: Decimal) -> Result<(), Error> {
