@@ -240,4 +240,19 @@ for (const job of [0, 1, 2]) {
   seed('merge', Buffer.from([job | 0x80, ...Buffer.from('ccp1')]));
 }
 
+// ---- packed_refusals: bytes as `pack_refusals` writes them (src/columns.rs): one name "sms",
+// then a refusal with its flags, time, index, service and decimals ----
+{
+  const varint = (n) => { const out = []; let v = BigInt(n); do { let x = Number(v & 0x7fn); v >>= 7n; if (v) x |= 0x80; out.push(x); } while (v); return out; };
+  const zig = (n) => (BigInt(n) >= 0n ? 2n * BigInt(n) : -2n * BigInt(n) - 1n);
+  const head = [1, 3, ...Buffer.from('sms')];
+  const first = [2, ...varint(zig(1_735_689_600)), ...varint(zig(7)), 0, 4, ...varint(zig(123450)), 4, ...varint(zig(71))];
+  // The balance as the one before, pending fees, credit limit; then a 16-byte negative zero.
+  const second = [1 | 4, ...varint(zig(3600)), ...varint(zig(1)), 0, 4, ...varint(zig(99)), 2, ...varint(zig(5))];
+  const third = [2, 0, ...varint(zig(1)), 0, 0x80, 0, 0, 2, 0x80, ...new Array(12).fill(0), 0, 0];
+  seed('packed_refusals', Buffer.from([0]));
+  seed('packed_refusals', Buffer.from([...head, ...first]));
+  seed('packed_refusals', Buffer.from([...head, ...first, ...second, ...third]));
+}
+
 console.log(`make-seeds: ${Object.entries(counts).map(([t, n]) => `${t} ${n}`).join(', ')}`);

@@ -652,3 +652,34 @@ pub fn check_merge(data: &[u8]) {
         }
     }
 }
+
+/// Arbitrary bytes as packed refusals (`columns::unpack_refusals`, what `__refusalColumns` runs
+/// on bytes from JS): an `INVALID_INPUT` error at the path given, or refusals that pack and
+/// unpack again to the same fields, every decimal to the same bits; and their columns build.
+pub fn check_packed_refusals(data: &[u8]) {
+    use creditcast::columns::{pack_refusals, refusal_columns, unpack_refusals, Names};
+    let refused = match unpack_refusals(data, "refused") {
+        Ok(r) => r,
+        Err(e) => {
+            assert_eq!(e.code, creditcast::ErrorCode::InvalidInput);
+            assert_eq!(e.path, "refused");
+            return;
+        }
+    };
+    let again = unpack_refusals(&pack_refusals(&refused), "refused").expect("repacked bytes unpack");
+    let bits = |r: &creditcast::account::Refusal| {
+        (
+            r.at,
+            r.event_index,
+            r.service.to_string(),
+            [r.amount.0.serialize(), r.balance.0.serialize(), r.pending_fees.0.serialize()],
+            r.reason,
+        )
+    };
+    assert_eq!(refused.len(), again.len());
+    for (a, b) in refused.iter().zip(&again) {
+        assert_eq!(bits(a), bits(b));
+    }
+    let c = refusal_columns(&refused, &mut Names::default());
+    assert_eq!(c.numbers.len(), 3 * refused.len());
+}
