@@ -498,6 +498,57 @@ fn deferred_engine() -> RatingEngine {
     RatingEngine::new(card).unwrap()
 }
 
+/// Path 0 lists its first `maxListedRefusals` refusals and counts the rest: the counts, the
+/// interrupted days and the statements are those of every refusal, whatever the cap, and the
+/// list is simulate's first ones; a time zone east of UTC moves the days.
+#[test]
+fn refusals_past_the_listing_cap_are_counted_with_their_days() {
+    for (engine, resolution, zone) in [
+        (engine(), "hour", "UTC"),
+        (deferred_engine(), "hour", "+09:30"),
+        (engine(), "day", "-05:00"),
+    ] {
+        let mut v = request(0.6, 75, resolution, 3, 5);
+        v["profile"]["paymentFailureProbability"] = json!(0.3);
+        v["account"]["timeZone"] = json!(zone);
+        v["account"]["autoRecharge"] =
+            json!({ "enabled": true, "threshold": "20", "amount": "25" });
+        let r = req(&v);
+        let scenario = path_scenario(&engine, &r, 0).unwrap();
+        let simulated = simulate(&engine, &scenario).unwrap();
+        let all = simulated.refused.len();
+        assert!(
+            (60..MAX_LISTED_REFUSALS).contains(&all),
+            "{resolution}: {all} refusals"
+        );
+        let full = project(&engine, &r).unwrap();
+        assert!(full.refused == simulated.refused);
+        for cap in [0usize, 1, 3, 50, all - 1, all] {
+            let mut v = v.clone();
+            v["options"] = json!({ "maxListedRefusals": cap });
+            let capped = project(&engine, &req(&v)).unwrap();
+            assert!(
+                capped.refused[..] == simulated.refused[..cap],
+                "{resolution} {cap}"
+            );
+            assert_eq!(
+                capped.summary.refused_events, all as u64,
+                "{resolution} {cap}"
+            );
+            assert_eq!(
+                capped.summary.interrupted_days, full.summary.interrupted_days,
+                "{resolution} {cap}"
+            );
+            assert!(capped.statements == full.statements, "{resolution} {cap}");
+            assert_eq!(
+                capped.interruption_probability,
+                full.interruption_probability
+            );
+            assert_eq!(capped.bands, full.bands);
+        }
+    }
+}
+
 #[test]
 fn a_projected_path_is_what_simulate_makes_of_its_events() {
     for (engine, resolution, ledger, p_fail) in [

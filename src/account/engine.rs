@@ -16,6 +16,7 @@ use super::{Account, PaymentMethod, PendingFee, Refusal, RefusalReason};
 use crate::error::{Error, ErrorCode as C};
 use crate::money::{add, sub, Dec};
 use crate::rating::{Checkpoint, Rated, RatingEngine};
+use crate::time::DAY;
 use crate::time::{format_instant, month_index, month_start, Instant, HOUR};
 
 impl Account {
@@ -458,8 +459,28 @@ impl Account {
         Ok(())
     }
 
-    /// Record usage of `service` costing `amount` refused at `at` (below `floor`).
+    /// Record usage of `service` costing `amount` refused at `at` (below `floor`): listed, or
+    /// counted past the cap of [`Account::limit_refusal_list`].
     fn record_refusal(&mut self, at: Instant, service: &Arc<str>, amount: Decimal, floor: Decimal) {
+        self.current.refused += 1;
+        self.current.touched = true;
+        let listed = self
+            .unlisted
+            .cap
+            .map_or(true, |cap| self.refused.len() < cap);
+        if !listed {
+            let u = &mut self.unlisted;
+            u.count += 1;
+            let day = at.saturating_add(i64::from(u.offset)).div_euclid(DAY);
+            if u.last_day != Some(day) {
+                u.days += 1;
+                u.first_day = u.first_day.or(Some(day));
+                u.last_day = Some(day);
+            }
+            if self.collect.is_none() {
+                return;
+            }
+        }
         let r = Refusal {
             at,
             event_index: self.events_applied,
@@ -473,12 +494,14 @@ impl Account {
                 RefusalReason::CreditLimit
             },
         };
-        self.current.refused += 1;
-        self.current.touched = true;
-        if let Some(c) = &mut self.collect {
-            c.refused = Some(r.clone());
+        if listed {
+            if let Some(c) = &mut self.collect {
+                c.refused = Some(r.clone());
+            }
+            self.refused.push(r);
+        } else if let Some(c) = &mut self.collect {
+            c.refused = Some(r);
         }
-        self.refused.push(r);
     }
 
     fn purchase(&mut self, at: Instant, amount: Decimal) -> Result<(), Error> {

@@ -180,6 +180,26 @@ pub struct Account {
     /// for a driver to notice one.
     #[serde(default)]
     recharge_attempts: u64,
+    /// How many refusals to list, and those counted past that (see
+    /// [`Account::limit_refusal_list`]). Only a projection's own accounts, never serialised,
+    /// set a limit.
+    #[serde(skip)]
+    unlisted: Unlisted,
+}
+
+/// Refusals an account counted instead of listing them (see [`Account::limit_refusal_list`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Unlisted {
+    /// List at most this many (`None`: every one).
+    pub cap: Option<usize>,
+    /// Offset of the days counted, in seconds east of UTC.
+    pub offset: i32,
+    /// Refusals past the cap.
+    pub count: u64,
+    /// Days with one of them (`(at + offset)` in whole days), and the first and last such day.
+    pub days: u32,
+    pub first_day: Option<i64>,
+    pub last_day: Option<i64>,
 }
 
 /// Limits on a usage charge (its total, usage plus carrier fees) as of now; see
@@ -243,6 +263,7 @@ impl Account {
             pending_total: Decimal::ZERO,
             collect: None,
             recharge_attempts: 0,
+            unlisted: Unlisted::default(),
         })
     }
 
@@ -384,6 +405,24 @@ impl Account {
     /// The refusals, moved out (the account keeps none after).
     pub(crate) fn take_refused(&mut self) -> Vec<Refusal> {
         std::mem::take(&mut self.refused)
+    }
+
+    /// List only the first `cap` refusals: the rest are counted, with the days they fall on
+    /// (`offset` seconds east of UTC), in [`Account::unlisted_refusals`]. For a projection's
+    /// paths, which report the first refusals and count them all; statements count every one.
+    pub(crate) fn limit_refusal_list(&mut self, cap: usize, offset: i32) {
+        self.unlisted.cap = Some(cap);
+        self.unlisted.offset = offset;
+    }
+
+    /// The refusals counted past [`Account::limit_refusal_list`]'s cap: all later than the listed.
+    pub(crate) fn unlisted_refusals(&self) -> Unlisted {
+        self.unlisted
+    }
+
+    /// Every refusal, listed or not.
+    pub(crate) fn refusals(&self) -> u64 {
+        self.refused.len() as u64 + self.unlisted.count
     }
 
     pub fn invoices(&self) -> &[Invoice] {

@@ -336,7 +336,7 @@ fn prepare<'e>(engine: &'e RatingEngine, req: &ProjectionRequest) -> Result<Plan
     }
     let services = profile::plan_services(&req.profile, engine, "profile")?;
     let busy = profile::plan_busy(&req.profile, &services, "profile")?;
-    Plan::new(
+    let mut plan = Plan::new(
         engine,
         services,
         &busy,
@@ -346,7 +346,9 @@ fn prepare<'e>(engine: &'e RatingEngine, req: &ProjectionRequest) -> Result<Plan
         offset,
         req.days as usize,
         req.resolution == Resolution::Hour,
-    )
+    )?;
+    plan.listed_refusals = (req.options.max_listed_refusals as usize).min(MAX_LISTED_REFUSALS);
+    Ok(plan)
 }
 
 /// The threshold "below threshold" is measured against: the auto-recharge threshold, else 0.
@@ -520,7 +522,9 @@ fn result_of(
             e.0 = add(e.0, v.0, "")?;
         }
     }
-    // Moved out of the account (which is dropped after), the first listed kept.
+    // The listed refusals, moved out of the account (which is dropped after); the account
+    // counted the rest, which all come after them, and their days.
+    let tally = account.unlisted_refusals();
     let mut refused_all = account.take_refused();
     let mut interrupted_days = 0u32;
     let mut last_day = None;
@@ -530,6 +534,10 @@ fn result_of(
             interrupted_days += 1;
             last_day = Some(day);
         }
+    }
+    interrupted_days += tally.days;
+    if tally.first_day.is_some() && tally.first_day == last_day {
+        interrupted_days -= 1;
     }
     let summary = Summary {
         total_spend: Dec(add(usage, fees, "")?),
@@ -544,7 +552,7 @@ fn result_of(
         threshold: Dec(threshold),
         first_below_threshold_at: d.first_below.map(format_instant),
         interrupted_days,
-        refused_events: refused_all.len() as u64,
+        refused_events: refused_all.len() as u64 + tally.count,
         postpaid_eligible_months: account.postpaid_eligible()?,
         end_balance: Dec(account.balance()),
         pending_fees: Dec(account.pending_fees()),

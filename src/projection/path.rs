@@ -45,6 +45,9 @@ pub(crate) struct Plan<'e> {
     /// Calendar months the projection overlaps (account time zone), `"2025-01"`.
     pub months: Vec<String>,
     pub first_month: i64,
+    /// How many of path 0's refusals its account lists (the rest it counts); other paths list
+    /// none.
+    pub listed_refusals: usize,
 }
 
 impl<'e> Plan<'e> {
@@ -110,6 +113,7 @@ impl<'e> Plan<'e> {
             base,
             months,
             first_month,
+            listed_refusals: super::MAX_LISTED_REFUSALS,
         })
     }
 
@@ -135,6 +139,7 @@ impl<'e> Plan<'e> {
             base: self.base.clone(),
             months: self.months.clone(),
             first_month: self.first_month,
+            listed_refusals: self.listed_refusals,
         }
     }
 
@@ -967,8 +972,13 @@ pub(crate) fn run_path(
     let options = SimulationOptions {
         ledger: spec.ledger,
     };
-    let account = Account::with_options(spec.config.clone(), options, plan.engine)
+    let mut account = Account::with_options(spec.config.clone(), options, plan.engine)
         .map_err(|e| e.at("account"))?;
+    // Path 0 lists its first refusals; every path counts the rest (and their days).
+    account.limit_refusal_list(
+        if spec.detail { plan.listed_refusals } else { 0 },
+        plan.offset,
+    );
     let on = account.auto_recharge_status().enabled;
     let months = plan.months.len();
     let steps = plan.steps();
@@ -1252,7 +1262,7 @@ pub(crate) fn run_path(
     r.advance(steps, plan.end)?;
 
     let mut out = r.out;
-    out.refused |= !r.account.refused().is_empty();
+    out.refused |= r.account.refusals() > 0;
     for st in r.account.statements()? {
         if let Some(i) = plan.months.iter().position(|m| *m == st.month) {
             if let Some(x) = out.month_spend.get_mut(i) {
