@@ -783,7 +783,7 @@ pub fn pack_refusals(refused: &[Refusal]) -> Vec<u8> {
         let bits = r.balance.0.serialize();
         let same = balance == Some(bits);
         // Left out when exactly `Decimal::ZERO` (a zero at another scale is kept as it is).
-        let pending = r.pending_fees.0.serialize() != Decimal::ZERO.serialize();
+        let pending = r.pending_fees.0.serialize() != ZERO_BITS;
         let mut flags = 0u8;
         if same {
             flags |= SAME_BALANCE;
@@ -794,20 +794,78 @@ pub fn pack_refusals(refused: &[Refusal]) -> Vec<u8> {
         if r.reason == RefusalReason::CreditLimit {
             flags |= CREDIT_LIMIT;
         }
-        out.push(flags);
-        put_varint(&mut out, zigzag(r.at.wrapping_sub(at)));
-        put_varint(&mut out, zigzag(r.event_index.wrapping_sub(index) as i64));
-        put_varint(&mut out, service);
-        put_decimal(&mut out, r.amount.0);
+        // Written into a buffer on the stack (a record is at most 88 bytes), then copied once.
+        let mut b = Record::default();
+        b.push(flags);
+        b.varint(zigzag(r.at.wrapping_sub(at)));
+        b.varint(zigzag(r.event_index.wrapping_sub(index) as i64));
+        b.varint(service);
+        b.decimal(r.amount.0);
         if !same {
-            put_decimal(&mut out, r.balance.0);
+            b.decimal(r.balance.0);
         }
         if pending {
-            put_decimal(&mut out, r.pending_fees.0);
+            b.decimal(r.pending_fees.0);
         }
+        out.extend_from_slice(b.bytes());
         (at, index, balance) = (r.at, r.event_index, Some(bits));
     }
     out
+}
+
+/// `Decimal::ZERO` as `Decimal::serialize` writes it.
+const ZERO_BITS: [u8; 16] = [0; 16];
+
+/// One packed refusal, written in place: flags, three varints of at most 10 bytes and three
+/// decimals of at most 17 (88 bytes); a byte past the end would be dropped, never a panic.
+struct Record {
+    b: [u8; 96],
+    n: usize,
+}
+
+impl Default for Record {
+    fn default() -> Record {
+        Record { b: [0; 96], n: 0 }
+    }
+}
+
+impl Record {
+    #[inline]
+    fn push(&mut self, x: u8) {
+        if let Some(slot) = self.b.get_mut(self.n) {
+            *slot = x;
+            self.n += 1;
+        }
+    }
+
+    #[inline]
+    fn varint(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.push(v as u8);
+    }
+
+    #[inline]
+    fn decimal(&mut self, d: Decimal) {
+        match i64::try_from(d.mantissa()) {
+            Ok(m) if !(m == 0 && d.is_sign_negative()) => {
+                self.push(d.scale() as u8);
+                self.varint(zigzag(m));
+            }
+            _ => {
+                self.push(0x80);
+                for x in d.serialize() {
+                    self.push(x);
+                }
+            }
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        self.b.get(..self.n).unwrap_or_default()
+    }
 }
 
 /// [`pack_refusals`]' flags: the balance is the refusal before's (and is left out); no pending
@@ -831,20 +889,6 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
         v >>= 7;
     }
     out.push(v as u8);
-}
-
-#[inline]
-fn put_decimal(out: &mut Vec<u8>, d: Decimal) {
-    match i64::try_from(d.mantissa()) {
-        Ok(m) if !(m == 0 && d.is_sign_negative()) => {
-            out.push(d.scale() as u8);
-            put_varint(out, zigzag(m));
-        }
-        _ => {
-            out.push(0x80);
-            out.extend_from_slice(&d.serialize());
-        }
-    }
 }
 
 /// A reader of [`pack_refusals`]' bytes: `None` for anything it cannot have written.

@@ -186,7 +186,7 @@ impl Account {
         &mut self,
         at: Instant,
         service: &Arc<str>,
-        total: Decimal,
+        total: impl FnOnce() -> Result<Decimal, Error>,
     ) -> Result<(), Error> {
         self.check_order(at, "at")?;
         let Some(floor) = self.s.floor else {
@@ -200,6 +200,13 @@ impl Account {
         let moved = self.advance(at);
         self.undo(None);
         moved?;
+        // A refusal past the list's cap is only counted: its amount is not needed (nothing
+        // collects what this call did).
+        let total = if self.lists_next_refusal() || self.collect.is_some() {
+            total()?
+        } else {
+            Decimal::ZERO
+        };
         self.record_refusal(at, service, total, floor);
         self.events_applied += 1;
         Ok(())
@@ -464,10 +471,7 @@ impl Account {
     fn record_refusal(&mut self, at: Instant, service: &Arc<str>, amount: Decimal, floor: Decimal) {
         self.current.refused += 1;
         self.current.touched = true;
-        let listed = self
-            .unlisted
-            .cap
-            .map_or(true, |cap| self.refused.len() < cap);
+        let listed = self.lists_next_refusal();
         if !listed {
             let u = &mut self.unlisted;
             u.count += 1;

@@ -420,6 +420,13 @@ impl Account {
         self.unlisted
     }
 
+    /// The next refusal will be listed (not only counted).
+    pub(crate) fn lists_next_refusal(&self) -> bool {
+        self.unlisted
+            .cap
+            .map_or(true, |cap| self.refused.len() < cap)
+    }
+
     /// Every refusal, listed or not.
     pub(crate) fn refusals(&self) -> u64 {
         self.refused.len() as u64 + self.unlisted.count

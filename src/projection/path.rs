@@ -637,9 +637,9 @@ impl Held {
 /// What [`Runner::triage`] decided for a fast-lane charge.
 enum Triage {
     Refused,
-    /// Path 0: the account refuses it for sure, and records it (this total) without working it
-    /// out.
-    Refuse(Decimal),
+    /// Path 0: the account refuses it for sure, and records it (this total, at this scale)
+    /// without working it out.
+    Refuse((i64, u32)),
     Held,
     Apply,
 }
@@ -755,9 +755,9 @@ impl Runner<'_, '_, '_> {
     }
 
     /// A charge of service `si` (nothing held) that the account would refuse for sure: above
-    /// the floor room, with nothing that can pay first (see [`Runner::triage`]). Its total,
-    /// normalised as [`rated`] gives it.
-    fn sure_refusal(&mut self, si: usize, (usage, fees, scale): Sums) -> Option<Decimal> {
+    /// the floor room, with nothing that can pay first (see [`Runner::triage`]). Its total and
+    /// scale, which [`normalized`] takes.
+    fn sure_refusal(&mut self, si: usize, (usage, fees, scale): Sums) -> Option<(i64, u32)> {
         // The limits are worked out again after every charge the account takes: only when a
         // refusal can be sure.
         if !self.account.refuses_unpaid() {
@@ -768,21 +768,20 @@ impl Runner<'_, '_, '_> {
         let sure = !limits.max.is_some_and(|max| total > max)
             && limits.refuses(total)
             && self.ids.get(si).is_some();
-        if sure {
-            normalized(total, scale)
-        } else {
-            None
-        }
+        // `normalized` fails only for a scale it cannot bring to 28 or below.
+        let decimal = sure && (scale <= 28 || normalized(total, scale).is_some());
+        decimal.then_some((total, scale))
     }
 
-    /// Record a sure refusal of service `si`'s charge of `total` at `t` (see
-    /// [`Runner::sure_refusal`]).
-    fn refuse(&mut self, si: usize, total: Decimal, t: Instant) -> Result<(), Error> {
+    /// Record a sure refusal of service `si`'s charge of `total` (at `scale`) at `t` (see
+    /// [`Runner::sure_refusal`]); its amount is worked out only if the account lists it.
+    fn refuse(&mut self, si: usize, (total, scale): (i64, u32), t: Instant) -> Result<(), Error> {
         let Some(id) = self.ids.get(si) else {
             return Ok(());
         };
         let before = (self.account.events_applied(), self.account.now());
-        self.account.refuse_rated(t, id, total)?;
+        let amount = || normalized(total, scale).ok_or_else(|| Error::overflow(""));
+        self.account.refuse_rated(t, id, amount)?;
         // Nothing the limits depend on changed (balance, pending fees, payment), and nothing
         // fell due before `t` (the step moved the clock past anything due): they stay valid.
         if let Some(((n, now, s), l)) = self.limits {
