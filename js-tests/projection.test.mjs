@@ -69,9 +69,17 @@ test('a profile that drains the balance on day one interrupts service without re
   assert.ok(credit.invoices.length >= 1, 'the negative balance is invoiced at month end instead');
 });
 
-test('refusals are made into objects when first read, like any other property', () => {
+test('refusals and the ledger are made into objects when first read, like any other property', () => {
   const drained = { ...base, account: { openingBalance: '5', plan: { start: '2025-01-01' } }, days: 5 };
   const r = project(drained);
+  const ledger = Object.getOwnPropertyDescriptor(r, 'ledger');
+  assert.equal(typeof ledger.get, 'function');
+  assert.ok(ledger.enumerable);
+  assert.ok(r.ledger.length > 0);
+  assert.deepEqual(Object.keys(r.ledger[0]), ['at', 'kind', 'amount', 'balanceAfter', 'service', 'eventIndex']);
+  assert.equal(Object.getOwnPropertyDescriptor(r, 'ledger').value, r.ledger);
+  assert.deepEqual(JSON.parse(JSON.stringify(project(drained))).ledger, r.ledger);
+  assert.ok(r.bands.p50 instanceof Float64Array && r.bands.t instanceof Float64Array);
   // Not built yet: an enumerable getter in its place among the keys.
   const before = Object.getOwnPropertyDescriptor(r, 'refused');
   assert.equal(typeof before.get, 'function');

@@ -16,14 +16,15 @@ const typed = (a) => (a instanceof Float64Array ? a : Float64Array.from(a));
 
 /** `__project`'s (or a projection `__PoolRun`'s) answer as `project` returns it. */
 export function projectionResult(sent) {
-  // The core sends the ledger, the refusals and the series apart from the result's JSON (see
-  // src/wasm.rs); the refusals packed, made into objects when `refused` is first read.
-  const [result, names, packed, , ledgerLines, ledgerNumbers, t, balance] = sent;
-  withLists([result, names, '', [], ledgerLines, ledgerNumbers]);
+  // The core sends the ledger, the refusals, the series and the bands apart from the result's
+  // JSON (see src/wasm.rs); the ledger and the refusals become objects when first read.
+  const [result, names, packed, , ledgerLines, ledgerNumbers, t, balance, bt, p10, p50, p90] = sent;
   lazy(result, 'refused', () => refusalsFromPacked(packed));
+  lazy(result, 'ledger', () => withLists([{}, names, '', [], ledgerLines, ledgerNumbers]).ledger);
   result.series.t = t;
   result.series.balance = balance;
-  return withTypedArrays(result);
+  Object.assign(result.bands, { t: bt, p10, p50, p90 });
+  return result;
 }
 
 /**

@@ -629,7 +629,7 @@ impl Account {
 #[cfg(feature = "balance")]
 #[wasm_bindgen(
     js_name = "__project",
-    unchecked_return_type = "[ProjectionResult, string[], Uint8Array, Float64Array, string, Float64Array, Float64Array, Float64Array]"
+    unchecked_return_type = "[ProjectionResult, string[], Uint8Array, Float64Array, string, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array]"
 )]
 pub fn project(
     #[wasm_bindgen(unchecked_param_type = "ProjectionRequest | string")] request: JsValue,
@@ -662,19 +662,21 @@ fn argument<T: DeserializeOwned>(v: &JsValue, at: &str) -> Result<T, JsValue> {
 #[cfg(feature = "balance")]
 fn projection_out(mut r: projection::ProjectionResult) -> Result<JsValue, JsValue> {
     // The big lists cross without JSON (the rest of the result does): the ledger as
-    // `lists_apart` sends it, the refusals packed, the series as Float64Arrays copied out of
-    // WASM memory. Their places in the JSON stay, empty.
+    // `lists_apart` sends it, the refusals packed, the series and the bands as Float64Arrays
+    // copied out of WASM memory. Their places in the JSON stay, empty.
     let refused = std::mem::take(&mut r.refused);
     let ledger = std::mem::take(&mut r.ledger);
     let t = std::mem::take(&mut r.series.t);
     let balance = std::mem::take(&mut r.series.balance);
+    let bands = std::mem::take(&mut r.bands);
     let out = lists_apart(&r, &[], &ledger)?;
     // The refusals packed (up to 10,000 of them): `__refusalColumns` turns them into columns
     // when the page first reads `refused`.
     let packed = crate::columns::pack_refusals(&refused);
     out.set(2, js_sys::Uint8Array::from(&packed[..]).into());
-    out.push(&js_sys::Float64Array::from(&t[..]));
-    out.push(&js_sys::Float64Array::from(&balance[..]));
+    for column in [&t, &balance, &bands.t, &bands.p10, &bands.p50, &bands.p90] {
+        out.push(&js_sys::Float64Array::from(&column[..]));
+    }
     Ok(out.into())
 }
 

@@ -16,7 +16,7 @@ use super::path::{run_path, Detail, PathSpec, Plan};
 
 /// Balance per day over all paths (end of each day, after its last step), as `f64` for charts
 /// only; money reported over paths (`MonthBand`) stays decimal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Bands {
     /// Unix seconds of each day's last step.
