@@ -794,20 +794,19 @@ pub fn pack_refusals(refused: &[Refusal]) -> Vec<u8> {
         if r.reason == RefusalReason::CreditLimit {
             flags |= CREDIT_LIMIT;
         }
-        // Written into a buffer on the stack (a record is at most 88 bytes), then copied once.
-        let mut b = Record::default();
-        b.push(flags);
-        b.varint(zigzag(r.at.wrapping_sub(at)));
-        b.varint(zigzag(r.event_index.wrapping_sub(index) as i64));
-        b.varint(service);
-        b.decimal(r.amount.0);
+        // At most 88 bytes: flags, three varints of up to 10 bytes, three decimals of up to 17.
+        out.reserve(88);
+        out.push(flags);
+        put_varint(&mut out, zigzag(r.at.wrapping_sub(at)));
+        put_varint(&mut out, zigzag(r.event_index.wrapping_sub(index) as i64));
+        put_varint(&mut out, service);
+        put_decimal(&mut out, r.amount.0);
         if !same {
-            b.decimal(r.balance.0);
+            put_decimal(&mut out, r.balance.0);
         }
         if pending {
-            b.decimal(r.pending_fees.0);
+            put_decimal(&mut out, r.pending_fees.0);
         }
-        out.extend_from_slice(b.bytes());
         (at, index, balance) = (r.at, r.event_index, Some(bits));
     }
     out
@@ -815,58 +814,6 @@ pub fn pack_refusals(refused: &[Refusal]) -> Vec<u8> {
 
 /// `Decimal::ZERO` as `Decimal::serialize` writes it.
 const ZERO_BITS: [u8; 16] = [0; 16];
-
-/// One packed refusal, written in place: flags, three varints of at most 10 bytes and three
-/// decimals of at most 17 (88 bytes); a byte past the end would be dropped, never a panic.
-struct Record {
-    b: [u8; 96],
-    n: usize,
-}
-
-impl Default for Record {
-    fn default() -> Record {
-        Record { b: [0; 96], n: 0 }
-    }
-}
-
-impl Record {
-    #[inline]
-    fn push(&mut self, x: u8) {
-        if let Some(slot) = self.b.get_mut(self.n) {
-            *slot = x;
-            self.n += 1;
-        }
-    }
-
-    #[inline]
-    fn varint(&mut self, mut v: u64) {
-        while v >= 0x80 {
-            self.push((v as u8) | 0x80);
-            v >>= 7;
-        }
-        self.push(v as u8);
-    }
-
-    #[inline]
-    fn decimal(&mut self, d: Decimal) {
-        match i64::try_from(d.mantissa()) {
-            Ok(m) if !(m == 0 && d.is_sign_negative()) => {
-                self.push(d.scale() as u8);
-                self.varint(zigzag(m));
-            }
-            _ => {
-                self.push(0x80);
-                for x in d.serialize() {
-                    self.push(x);
-                }
-            }
-        }
-    }
-
-    fn bytes(&self) -> &[u8] {
-        self.b.get(..self.n).unwrap_or_default()
-    }
-}
 
 /// [`pack_refusals`]' flags: the balance is the refusal before's (and is left out); no pending
 /// fees (left out); the reason is `creditLimit` (else `insufficientBalance`).
@@ -882,13 +829,27 @@ fn unzigzag(v: u64) -> i64 {
     ((v >> 1) as i64) ^ -((v & 1) as i64)
 }
 
-#[inline]
+#[inline(always)]
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
     }
     out.push(v as u8);
+}
+
+#[inline(always)]
+fn put_decimal(out: &mut Vec<u8>, d: Decimal) {
+    match i64::try_from(d.mantissa()) {
+        Ok(m) if !(m == 0 && d.is_sign_negative()) => {
+            out.push(d.scale() as u8);
+            put_varint(out, zigzag(m));
+        }
+        _ => {
+            out.push(0x80);
+            out.extend_from_slice(&d.serialize());
+        }
+    }
 }
 
 /// A reader of [`pack_refusals`]' bytes: `None` for anything it cannot have written.
