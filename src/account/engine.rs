@@ -257,7 +257,17 @@ impl Account {
         }
     }
 
+    #[inline]
     pub(super) fn check_order(&self, t: Instant, path: &str) -> Result<(), Error> {
+        if t >= self.s.start && t >= self.now {
+            return Ok(());
+        }
+        self.order_error(t, path)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn order_error(&self, t: Instant, path: &str) -> Result<(), Error> {
         if t < self.s.start {
             return Err(Error::new(
                 C::OutOfOrder,
@@ -294,7 +304,19 @@ impl Account {
 
     /// Run the clock to `t`: month ends and deferred fees in time order (a month end first when
     /// both fall at the same instant).
+    #[inline]
     pub(super) fn advance(&mut self, t: Instant) -> Result<(), Error> {
+        // Nothing falls due by `t` (most calls): only the clock moves.
+        if t < self.month_end && self.pending_fees.front().map_or(true, |f| t < f.due) {
+            self.now = self.now.max(t);
+            return Ok(());
+        }
+        self.advance_due(t)
+    }
+
+    /// [`advance`](Self::advance) when something may fall due by `t`.
+    #[inline(never)]
+    fn advance_due(&mut self, t: Instant) -> Result<(), Error> {
         loop {
             let fee_due = self.pending_fees.front().map(|f| f.due);
             if self.month_end <= t && fee_due.map_or(true, |d| self.month_end <= d) {
