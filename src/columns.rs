@@ -749,33 +749,28 @@ pub fn refusal_columns(refused: &[Refusal], names: &mut Names) -> ListColumns {
 /// the event index as differences from the refusal before's, the service (an index into the
 /// names), the amount, then the balance and the pending fees unless the flags leave them out.
 pub fn pack_refusals(refused: &[Refusal]) -> Vec<u8> {
-    // The names first (a path's refusals share the engine's `Arc`s: compared by address first),
-    // then each refusal's service as an index into them.
-    let mut names: Vec<&Arc<str>> = Vec::new();
+    // One pass over the refusals (a path's share the engine's `Arc`s: compared by address
+    // first), the names found on the way written in front after.
+    // The names' own `Arc`s (not references into the refusals): the search stays in cache.
+    let mut names: Vec<Arc<str>> = Vec::new();
     let mut last: Option<(&Arc<str>, u64)> = None;
-    for r in refused {
-        if !names.iter().any(|n| Arc::ptr_eq(n, &r.service))
-            && !names.iter().any(|n| **n == r.service)
-        {
-            names.push(&r.service);
-        }
-    }
-    let mut out = Vec::with_capacity(refused.len() * 12 + 1 + names.len() * 16);
-    put_varint(&mut out, names.len() as u64);
-    for n in &names {
-        put_varint(&mut out, n.len() as u64);
-        out.extend_from_slice(n.as_bytes());
-    }
+    let mut out = Vec::with_capacity(refused.len() * 12);
     let (mut at, mut index, mut balance) = (0i64, 0u64, None);
     for r in refused {
         let service = match last {
             Some((a, k)) if Arc::ptr_eq(a, &r.service) => k,
             _ => {
-                let k = names
+                let found = names
                     .iter()
                     .position(|n| Arc::ptr_eq(n, &r.service))
-                    .or_else(|| names.iter().position(|n| **n == r.service))
-                    .unwrap_or_default() as u64;
+                    .or_else(|| names.iter().position(|n| *n == r.service));
+                let k = match found {
+                    Some(k) => k,
+                    None => {
+                        names.push(r.service.clone());
+                        names.len() - 1
+                    }
+                } as u64;
                 last = Some((&r.service, k));
                 k
             }
@@ -809,7 +804,14 @@ pub fn pack_refusals(refused: &[Refusal]) -> Vec<u8> {
         }
         (at, index, balance) = (r.at, r.event_index, Some(bits));
     }
-    out
+    let mut head = Vec::with_capacity(out.len() + 1 + names.len() * 16);
+    put_varint(&mut head, names.len() as u64);
+    for n in &names {
+        put_varint(&mut head, n.len() as u64);
+        head.extend_from_slice(n.as_bytes());
+    }
+    head.extend_from_slice(&out);
+    head
 }
 
 /// `Decimal::ZERO` as `Decimal::serialize` writes it.
