@@ -370,7 +370,7 @@ export function refusalsFrom(lines, numbers, names) {
  * attempted (empty when none) — and four numbers — kind and service as indices into `names`, event index
  * and count, each -1 when absent — rebuilt as the objects their JSON gives, keys in the same order.
  */
-function ledgerFrom(lines, numbers, names) {
+export function ledgerFrom(lines, numbers, names) {
   return listFrom(lines, numbers, 4, (rec, j) => {
     const e = { at: rec.at, kind: names[numbers[j]], amount: rec.amount, balanceAfter: rec.balance };
     if (numbers[j + 1] >= 0) e.service = names[numbers[j + 1]];

@@ -7,7 +7,7 @@ import {
   __module, __project, __compare, __recommendAutoRecharge, __PoolRun, __refusalColumns,
 } from './creditcast_wasm.js';
 import { CreditcastError } from './errors.js';
-import { refusalsFrom, withLists } from './columns.js';
+import { ledgerFrom, refusalsFrom } from './columns.js';
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 const MAX_WORKERS = 16;
@@ -20,7 +20,7 @@ export function projectionResult(sent) {
   // JSON (see src/wasm.rs); the ledger and the refusals become objects when first read.
   const [result, names, packed, , ledgerLines, ledgerNumbers, t, balance, bt, p10, p50, p90] = sent;
   lazy(result, 'refused', () => refusalsFromPacked(packed));
-  lazy(result, 'ledger', () => withLists([{}, names, '', [], ledgerLines, ledgerNumbers]).ledger);
+  lazy(result, 'ledger', () => ledgerFrom(ledgerLines, ledgerNumbers, names));
   result.series.t = t;
   result.series.balance = balance;
   Object.assign(result.bands, { t: bt, p10, p50, p90 });

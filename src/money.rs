@@ -25,7 +25,9 @@
 //! - `columns` (`Names`, `refusal_columns`, `ledger_columns`): the numbers sent beside the
 //!   refusals' and ledger entries' text — event indices, counts, and indices into the names of
 //!   services, reasons and entry kinds (-1 for none) — as the JS numbers their JSON would give;
-//!   every amount in them (amount, balance, pending fees, amount attempted) is a decimal string;
+//!   every amount in them (amount, balance, pending fees, amount attempted) is a decimal string,
+//!   and `pack_refusals` writes a projection's refusal amounts as a scale and an integer
+//!   mantissa (the JS entry prints them from those digits, never through a float);
 //! - test modules: the same quantities, and the floats the conversions above are checked with.
 //!
 //! The projection's fast lanes (charges summed, held or compared with the account's limits) and

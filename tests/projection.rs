@@ -503,10 +503,10 @@ fn deferred_engine() -> RatingEngine {
 /// list is simulate's first ones; a time zone east of UTC moves the days.
 #[test]
 fn refusals_past_the_listing_cap_are_counted_with_their_days() {
-    for (engine, resolution, zone) in [
-        (engine(), "hour", "UTC"),
-        (deferred_engine(), "hour", "+09:30"),
-        (engine(), "day", "-05:00"),
+    for (engine, resolution, zone, offset) in [
+        (engine(), "hour", "UTC", 0i64),
+        (deferred_engine(), "hour", "+09:30", 34_200),
+        (engine(), "day", "-05:00", -18_000),
     ] {
         let mut v = request(0.6, 75, resolution, 3, 5);
         v["profile"]["paymentFailureProbability"] = json!(0.3);
@@ -523,6 +523,18 @@ fn refusals_past_the_listing_cap_are_counted_with_their_days() {
         );
         let full = project(&engine, &r).unwrap();
         assert!(full.refused == simulated.refused);
+        // Local days with a refusal, from simulate's list.
+        let mut days: Vec<i64> = simulated
+            .refused
+            .iter()
+            .map(|x| (x.at + offset).div_euclid(86_400))
+            .collect();
+        days.dedup();
+        assert_eq!(
+            full.summary.interrupted_days as usize,
+            days.len(),
+            "{resolution}"
+        );
         for cap in [0usize, 1, 3, 50, all - 1, all] {
             let mut v = v.clone();
             v["options"] = json!({ "maxListedRefusals": cap });

@@ -16,8 +16,7 @@ use super::{Account, PaymentMethod, PendingFee, Refusal, RefusalReason};
 use crate::error::{Error, ErrorCode as C};
 use crate::money::{add, sub, Dec};
 use crate::rating::{Checkpoint, Rated, RatingEngine};
-use crate::time::DAY;
-use crate::time::{format_instant, month_index, month_start, Instant, HOUR};
+use crate::time::{format_instant, month_index, month_start, Instant, DAY, HOUR};
 
 impl Account {
     /// Apply one event. Everything that can be refused is checked before anything changes; the
@@ -200,14 +199,7 @@ impl Account {
         let moved = self.advance(at);
         self.undo(None);
         moved?;
-        // A refusal past the list's cap is only counted: its amount is not needed (nothing
-        // collects what this call did).
-        let total = if self.lists_next_refusal() || self.collect.is_some() {
-            total()?
-        } else {
-            Decimal::ZERO
-        };
-        self.record_refusal(at, service, total, floor);
+        self.record_refusal(at, service, total, floor)?;
         self.events_applied += 1;
         Ok(())
     }
@@ -484,34 +476,40 @@ impl Account {
     }
 
     fn refuse(&mut self, at: Instant, charge: &Rated, floor: Decimal) -> Result<(), Error> {
-        self.record_refusal(at, &charge.service, charge.total.0, floor);
-        Ok(())
+        self.record_refusal(at, &charge.service, || Ok(charge.total.0), floor)
     }
 
-    /// Record usage of `service` costing `amount` refused at `at` (below `floor`): listed, or
-    /// counted past the cap of [`Account::limit_refusal_list`].
-    fn record_refusal(&mut self, at: Instant, service: &Arc<str>, amount: Decimal, floor: Decimal) {
+    /// Record usage of `service` refused at `at` (below `floor`): listed, or past the cap of
+    /// [`Account::limit_refusal_list`] only counted, and then its `amount` is not worked out.
+    fn record_refusal(
+        &mut self,
+        at: Instant,
+        service: &Arc<str>,
+        amount: impl FnOnce() -> Result<Decimal, Error>,
+        floor: Decimal,
+    ) -> Result<(), Error> {
         self.current.refused += 1;
         self.current.touched = true;
         let listed = self.lists_next_refusal();
-        if !listed {
-            let u = &mut self.unlisted;
-            u.count += 1;
-            let day = at.saturating_add(i64::from(u.offset)).div_euclid(DAY);
-            if u.last_day != Some(day) {
-                u.days += 1;
-                u.first_day = u.first_day.or(Some(day));
-                u.last_day = Some(day);
+        let t = &mut self.tally;
+        if t.cap.is_some() {
+            let day = at.saturating_add(i64::from(t.offset)).div_euclid(DAY);
+            if t.last_day != Some(day) {
+                t.days += 1;
+                t.last_day = Some(day);
             }
-            if self.collect.is_none() {
-                return;
+            if !listed {
+                t.unlisted += 1;
+                if self.collect.is_none() {
+                    return Ok(());
+                }
             }
         }
         let r = Refusal {
             at,
             event_index: self.events_applied,
             service: service.clone(),
-            amount: Dec(amount),
+            amount: Dec(amount()?),
             balance: self.balance,
             pending_fees: Dec(self.pending_total),
             reason: if floor.is_zero() {
@@ -520,14 +518,13 @@ impl Account {
                 RefusalReason::CreditLimit
             },
         };
-        if listed {
-            if let Some(c) = &mut self.collect {
-                c.refused = Some(r.clone());
-            }
-            self.refused.push(r);
-        } else if let Some(c) = &mut self.collect {
-            c.refused = Some(r);
+        if let Some(c) = &mut self.collect {
+            c.refused = Some(r.clone());
         }
+        if listed {
+            self.refused.push(r);
+        }
+        Ok(())
     }
 
     fn purchase(&mut self, at: Instant, amount: Decimal) -> Result<(), Error> {

@@ -180,25 +180,24 @@ pub struct Account {
     /// for a driver to notice one.
     #[serde(default)]
     recharge_attempts: u64,
-    /// How many refusals to list, and those counted past that (see
+    /// How many refusals to list, and every refusal counted with the days it falls on (see
     /// [`Account::limit_refusal_list`]). Only a projection's own accounts, never serialised,
     /// set a limit.
     #[serde(skip)]
-    unlisted: Unlisted,
+    tally: RefusalTally,
 }
 
-/// Refusals an account counted instead of listing them (see [`Account::limit_refusal_list`]).
+/// Refusals of an account whose list is limited (see [`Account::limit_refusal_list`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Unlisted {
-    /// List at most this many (`None`: every one).
+pub(crate) struct RefusalTally {
+    /// List at most this many (`None`: every one, and nothing below is counted).
     pub cap: Option<usize>,
     /// Offset of the days counted, in seconds east of UTC.
     pub offset: i32,
-    /// Refusals past the cap.
-    pub count: u64,
-    /// Days with one of them (`(at + offset)` in whole days), and the first and last such day.
+    /// Refusals past the cap (not listed).
+    pub unlisted: u64,
+    /// Days with a refusal, listed or not (`(at + offset)` in whole days), and the last of them.
     pub days: u32,
-    pub first_day: Option<i64>,
     pub last_day: Option<i64>,
 }
 
@@ -263,7 +262,7 @@ impl Account {
             pending_total: Decimal::ZERO,
             collect: None,
             recharge_attempts: 0,
-            unlisted: Unlisted::default(),
+            tally: RefusalTally::default(),
         })
     }
 
@@ -407,29 +406,28 @@ impl Account {
         std::mem::take(&mut self.refused)
     }
 
-    /// List only the first `cap` refusals: the rest are counted, with the days they fall on
-    /// (`offset` seconds east of UTC), in [`Account::unlisted_refusals`]. For a projection's
-    /// paths, which report the first refusals and count them all; statements count every one.
+    /// List only the first `cap` refusals and count every one, with the days they fall on
+    /// (`offset` seconds east of UTC), in [`Account::refusal_tally`]. For a projection's paths,
+    /// which report the first refusals and count them all; statements count every one.
     pub(crate) fn limit_refusal_list(&mut self, cap: usize, offset: i32) {
-        self.unlisted.cap = Some(cap);
-        self.unlisted.offset = offset;
+        self.tally.cap = Some(cap);
+        self.tally.offset = offset;
     }
 
-    /// The refusals counted past [`Account::limit_refusal_list`]'s cap: all later than the listed.
-    pub(crate) fn unlisted_refusals(&self) -> Unlisted {
-        self.unlisted
+    /// The refusals counted since [`Account::limit_refusal_list`]; the unlisted all come after
+    /// the listed.
+    pub(crate) fn refusal_tally(&self) -> RefusalTally {
+        self.tally
     }
 
     /// The next refusal will be listed (not only counted).
     pub(crate) fn lists_next_refusal(&self) -> bool {
-        self.unlisted
-            .cap
-            .map_or(true, |cap| self.refused.len() < cap)
+        self.tally.cap.map_or(true, |cap| self.refused.len() < cap)
     }
 
     /// Every refusal, listed or not.
     pub(crate) fn refusals(&self) -> u64 {
-        self.refused.len() as u64 + self.unlisted.count
+        self.refused.len() as u64 + self.tally.unlisted
     }
 
     pub fn invoices(&self) -> &[Invoice] {

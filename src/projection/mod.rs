@@ -523,22 +523,9 @@ fn result_of(
         }
     }
     // The listed refusals, moved out of the account (which is dropped after); the account
-    // counted the rest, which all come after them, and their days.
-    let tally = account.unlisted_refusals();
-    let mut refused_all = account.take_refused();
-    let mut interrupted_days = 0u32;
-    let mut last_day = None;
-    for r in &refused_all {
-        let day = (r.at + i64::from(plan.offset)).div_euclid(DAY);
-        if last_day != Some(day) {
-            interrupted_days += 1;
-            last_day = Some(day);
-        }
-    }
-    interrupted_days += tally.days;
-    if tally.first_day.is_some() && tally.first_day == last_day {
-        interrupted_days -= 1;
-    }
+    // counted every refusal's day, and those past the list.
+    let tally = account.refusal_tally();
+    let refused = account.take_refused();
     let summary = Summary {
         total_spend: Dec(add(usage, fees, "")?),
         usage: Dec(usage),
@@ -551,8 +538,8 @@ fn result_of(
         lowest_balance_at: format_instant(d.lowest_at),
         threshold: Dec(threshold),
         first_below_threshold_at: d.first_below.map(format_instant),
-        interrupted_days,
-        refused_events: refused_all.len() as u64 + tally.count,
+        interrupted_days: tally.days,
+        refused_events: refused.len() as u64 + tally.unlisted,
         postpaid_eligible_months: account.postpaid_eligible()?,
         end_balance: Dec(account.balance()),
         pending_fees: Dec(account.pending_fees()),
@@ -572,11 +559,7 @@ fn result_of(
         summary,
         recharges: d.attempts,
         invoices: account.invoices().to_vec(),
-        refused: {
-            refused_all
-                .truncate((req.options.max_listed_refusals as usize).min(MAX_LISTED_REFUSALS));
-            refused_all
-        },
+        refused,
         statements,
         auto_recharge: account.auto_recharge_status(),
         ledger: account.ledger()?.into_owned(),
