@@ -5,6 +5,8 @@ use serde::{Deserialize, Deserializer};
 
 use crate::error::{join_path, Error, ErrorCode};
 
+pub mod json;
+
 const NULL_NOT_ALLOWED: &str = "null is not allowed here";
 
 /// Largest JSON text accepted in one call (512 MiB, about a JS engine's longest string): enough
@@ -13,9 +15,8 @@ pub const MAX_JSON_BYTES: usize = 512 * 1024 * 1024;
 
 /// Parse a JSON string into `T`, with a coded error and the path of the offending field.
 ///
-/// The path comes from where serde_json stopped: [`path_at`] re-reads the text up to that byte
-/// and tracks the keys and indices it is inside. This costs nothing on the happy path and keeps
-/// the WASM small (a generic path-tracking deserializer tripled the size of every input type).
+/// [`json::Deserializer`] reads the text; an error carries the path of the field it is about,
+/// added as it leaves each object and list, so the happy path tracks nothing.
 pub fn from_json<'de, T: Deserialize<'de>>(text: &'de str) -> Result<T, Error> {
     if text.len() > MAX_JSON_BYTES {
         return Err(Error::new(
@@ -27,136 +28,15 @@ pub fn from_json<'de, T: Deserialize<'de>>(text: &'de str) -> Result<T, Error> {
             ),
         ));
     }
-    let mut de = serde_json::Deserializer::from_str(text);
-    let parsed = T::deserialize(&mut de).and_then(|v| de.end().map(|()| v));
-    parsed.map_err(|e| {
-        let mut offset = byte_offset(text, e.line(), e.column());
-        // serde_json places an error raised for a `null` after the end of the object when the
-        // null was its last field; step back inside so the path names the field.
-        if e.to_string().contains(NULL_NOT_ALLOWED) {
-            let before = text.get(..offset).unwrap_or(text).trim_end();
-            if before.ends_with('}') {
-                offset = before.len() - 1;
-            }
-        }
-        let path = if e.is_syntax() || e.is_eof() {
-            String::new()
-        } else {
-            path_at(text, offset)
-        };
-        from_serde_message(&path, &e.to_string())
-    })
-}
-
-/// Byte offset of a 1-based line and column (serde_json counts columns in bytes).
-fn byte_offset(text: &str, line: usize, column: usize) -> usize {
-    let mut offset = 0;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            return (offset + column).min(text.len());
-        }
-        offset += l.len();
-    }
-    text.len()
-}
-
-enum Frame {
-    Obj(Option<String>),
-    Arr(usize),
-}
-
-/// The JSON path (`services.sms.tiers[2].upTo`) of the value being read at byte `offset`.
-pub fn path_at(text: &str, offset: usize) -> String {
-    let b = text.as_bytes();
-    let end = offset.min(b.len());
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut i = 0;
-    // A string just read in an object is a key when a ':' follows it.
-    let mut last_string: Option<String> = None;
-    while i < end {
-        match b.get(i).copied().unwrap_or(b' ') {
-            b'{' => {
-                stack.push(Frame::Obj(None));
-                last_string = None;
-            }
-            b'[' => {
-                stack.push(Frame::Arr(0));
-                last_string = None;
-            }
-            b'}' | b']' => {
-                stack.pop();
-                last_string = None;
-            }
-            b',' => {
-                if let Some(f) = stack.last_mut() {
-                    match f {
-                        Frame::Arr(n) => *n += 1,
-                        Frame::Obj(k) => *k = None,
-                    }
-                }
-                last_string = None;
-            }
-            b':' => {
-                if let (Some(Frame::Obj(k)), Some(s)) = (stack.last_mut(), last_string.take()) {
-                    *k = Some(s);
-                }
-            }
-            b'"' => {
-                let start = i + 1;
-                let mut j = start;
-                while j < b.len() && b.get(j) != Some(&b'"') {
-                    j += if b.get(j) == Some(&b'\\') { 2 } else { 1 };
-                }
-                let raw = text.get(start..j.min(text.len())).unwrap_or("");
-                let key = serde_json::from_str::<String>(&format!("\"{raw}\""))
-                    .unwrap_or_else(|_| raw.to_string());
-                // An object key the parser stopped inside (an unknown field) counts as entered.
-                if j >= end {
-                    if let Some(Frame::Obj(k)) = stack.last_mut() {
-                        if last_string.is_none() && k.is_none() {
-                            *k = Some(key);
-                        }
-                    }
-                    break;
-                }
-                last_string = Some(key);
-                i = j;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    let mut path = String::new();
-    for f in &stack {
-        match f {
-            Frame::Obj(Some(k)) => {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(k);
-            }
-            Frame::Obj(None) => {}
-            Frame::Arr(n) => {
-                path.push('[');
-                path.push_str(&n.to_string());
-                path.push(']');
-            }
-        }
-    }
-    path
-}
-
-fn strip_position(msg: &str) -> String {
-    match msg.find(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
+    let mut de = json::Deserializer::new(text);
+    T::deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| from_serde_message(&e.path(), e.message()))
 }
 
 /// Map a serde error message to a coded error. Our own visitors tag messages `[CODE] …`; serde's
 /// built-in messages are recognised by their wording.
-pub fn from_serde_message(path: &str, raw: &str) -> Error {
-    let msg = strip_position(raw);
+pub fn from_serde_message(path: &str, msg: &str) -> Error {
     if let Some(rest) = msg.strip_prefix('[') {
         if let Some((tag, text)) = rest.split_once("] ") {
             if let Some(code) = ErrorCode::ALL.iter().find(|c| c.as_str() == tag) {
@@ -164,19 +44,19 @@ pub fn from_serde_message(path: &str, raw: &str) -> Error {
             }
         }
     }
-    if let Some(field) = backticked(&msg, "missing field `") {
+    if let Some(field) = backticked(msg, "missing field `") {
         return Error::new(
             ErrorCode::MissingField,
             join_path(path, &field),
             format!("`{field}` is required"),
         );
     }
-    if let Some(field) = backticked(&msg, "unknown field `") {
-        // serde_path_to_error already points at the unknown field itself.
-        let p = if path.ends_with(&field) {
-            path.to_string()
+    if let Some(field) = backticked(msg, "unknown field `") {
+        // The key was added to the path as the error left the object.
+        let p = if path.is_empty() {
+            field.clone()
         } else {
-            join_path(path, &field)
+            path.to_string()
         };
         let expected = msg.split_once(", expected ").map(|x| x.1).unwrap_or("");
         return Error::new(

@@ -175,6 +175,30 @@ pub fn decimal_from_f64(v: f64) -> Result<Decimal, String> {
     Ok(n)
 }
 
+/// A JSON number, as written, to the decimal it names: only if it is exactly a binary float, as
+/// [`decimal_from_f64`] would have it. JSON from `JSON.stringify` writes a number in its shortest
+/// round-trip form, so the two agree on it; the text is never turned into a float.
+pub fn decimal_from_number(text: &str) -> Result<Decimal, String> {
+    if text.contains(['e', 'E']) {
+        return Err(format!(
+            "{text} is not a plain decimal within the 28-digit range; pass it as a decimal string"
+        ));
+    }
+    let d = Decimal::from_str_exact(text).map_err(|_| {
+        format!(
+            "{text} is not a plain decimal within the 28-digit range; pass it as a decimal string"
+        )
+    })?;
+    let n = d.normalize();
+    let k = n.scale();
+    let m = n.mantissa().unsigned_abs();
+    let five_k = 5u128.checked_pow(k).ok_or_else(|| inexact(text))?;
+    if m % five_k != 0 {
+        return Err(inexact(text));
+    }
+    Ok(n)
+}
+
 fn inexact(shortest: &str) -> String {
     format!(
         "the number {shortest} is not exact in binary floating point; pass it as a decimal string (\"{shortest}\")"
@@ -214,11 +238,23 @@ impl<'de> Visitor<'de> for DecVisitor {
             .map(Dec)
             .map_err(|m| E::custom(tagged(ErrorCode::InvalidNumber, m)))
     }
+    /// A JSON number's text, from [`crate::input::json::Deserializer`].
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Dec, E> {
+        let text = std::str::from_utf8(v).unwrap_or("");
+        decimal_from_number(text)
+            .map(Dec)
+            .map_err(|m| E::custom(tagged(ErrorCode::InvalidNumber, m)))
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Dec, D::Error> {
+        d.deserialize_any(DecVisitor)
+    }
 }
 
 impl<'de> Deserialize<'de> for Dec {
+    /// Through [`crate::input::json::DEC`], the crate's own deserializer hands over a number's
+    /// text (`visit_bytes`) instead of a float; any other sees a newtype and reads any value.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(DecVisitor)
+        d.deserialize_newtype_struct(crate::input::json::DEC, DecVisitor)
     }
 }
 

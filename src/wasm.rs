@@ -176,9 +176,13 @@ pub fn segment_packed(text: &str) -> Result<Vec<u32>, JsValue> {
 /// The embedded example US rate card.
 #[wasm_bindgen(js_name = defaultRateCard, unchecked_return_type = "RateCard")]
 pub fn default_rate_card() -> Result<JsValue, JsValue> {
-    let v: serde_json::Value = serde_json::from_str(DEFAULT_RATE_CARD_JSON)
-        .map_err(|e| throw(Error::new(ErrorCode::InvalidInput, "", e.to_string())))?;
-    to_js(&v)
+    JSON::parse(DEFAULT_RATE_CARD_JSON).map_err(|_| {
+        throw(Error::new(
+            ErrorCode::InvalidInput,
+            "",
+            "could not build the default rate card",
+        ))
+    })
 }
 
 /// Every problem with a rate card, each `{ code, path, message }`; empty when the card is valid.
@@ -480,7 +484,15 @@ pub struct Account {
 struct SavedOut<'a> {
     version: u32,
     rate_card: &'a RateCard,
-    state: serde_json::Value,
+    state: &'a account::Account,
+}
+
+/// What `applyAll` returns.
+#[cfg(feature = "balance")]
+#[derive(serde::Serialize)]
+struct Applied {
+    applied: usize,
+    balance: crate::money::Dec,
 }
 
 #[cfg(feature = "balance")]
@@ -489,7 +501,7 @@ struct SavedOut<'a> {
 struct SavedIn {
     version: u32,
     rate_card: RateCard,
-    state: serde_json::Value,
+    state: account::Account,
 }
 
 #[cfg(feature = "balance")]
@@ -531,9 +543,10 @@ impl Account {
         let text = stringify(&events).map_err(throw)?;
         let evs: Vec<ScenarioEvent<'_>> = input::from_json(&text).map_err(throw)?;
         self.core.apply_all(&self.engine, &evs).map_err(throw)?;
-        to_js(
-            &serde_json::json!({ "applied": evs.len(), "balance": crate::money::Dec(self.core.balance()) }),
-        )
+        to_js(&Applied {
+            applied: evs.len(),
+            balance: crate::money::Dec(self.core.balance()),
+        })
     }
 
     /// Run the clock to `at` (month ends settle, deferred fees post).
@@ -592,13 +605,10 @@ impl Account {
     /// A plain JSON value that `Account.fromJSON` restores exactly (the rate card included).
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "SavedAccount")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
-        let state_text = self.core.to_json().map_err(throw)?;
-        let state: serde_json::Value = serde_json::from_str(&state_text)
-            .map_err(|e| throw(Error::new(ErrorCode::InvalidInput, "", e.to_string())))?;
         to_js(&SavedOut {
             version: 1,
             rate_card: self.engine.card(),
-            state,
+            state: &self.core,
         })
     }
 
@@ -616,9 +626,7 @@ impl Account {
             )));
         }
         let engine = engine_for(Some(&saved.rate_card), "rateCard")?;
-        let state = serde_json::to_string(&saved.state)
-            .map_err(|e| throw(Error::new(ErrorCode::InvalidInput, "state", e.to_string())))?;
-        let core = account::Account::from_json(&state).map_err(|e| throw(e.at("state")))?;
+        let core = account::Account::restored(saved.state).map_err(|e| throw(e.at("state")))?;
         Ok(Account { core, engine })
     }
 }

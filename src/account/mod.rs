@@ -530,7 +530,14 @@ impl Account {
 
     /// Restore an account saved with [`to_json`](Self::to_json); its settings are validated again.
     pub fn from_json(text: &str) -> Result<Account, Error> {
-        let mut a: Account = crate::input::from_json(text)?;
+        Account::restored(crate::input::from_json(text)?)
+    }
+
+    /// An account read back from its saved state, checked and completed as [`from_json`]
+    /// does (for a state read as part of a larger input). Paths are relative to the state.
+    ///
+    /// [`from_json`]: Self::from_json
+    pub fn restored(mut a: Account) -> Result<Account, Error> {
         if a.version != STATE_VERSION {
             return Err(Error::new(
                 C::InvalidValue,
