@@ -8,7 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulate, RatingEngine, CreditcastError } from '../pkg/node.js';
-import { encodeEvents, withLists } from '../pkg/columns.js';
+import { encodeEvents } from '../pkg/columns.js';
+import { withLists } from '../pkg/lists.js';
 import { __simulate, RatingEngine as RatingEngineJson } from '../pkg/creditcast_wasm.js';
 // The same varied events on every run.
 import { rng } from '../bench/corpus.mjs';

@@ -4,7 +4,8 @@
 import {
   __project, __compare, __recommendAutoRecharge, __simulate, __simulateColumns,
 } from './creditcast_wasm.js';
-import { encodeScenario, tryEncode, withLists } from './columns.js';
+import { encodeScenario, tryEncode } from './columns.js';
+import { withLists } from './lists.js';
 import { comparison, projectionResult } from './pool.js';
 
 export { segmentMessage, RatingEngine } from './rating.js';

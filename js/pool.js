@@ -7,7 +7,7 @@ import {
   __module, __project, __compare, __recommendAutoRecharge, __PoolRun, __refusalColumns,
 } from './creditcast_wasm.js';
 import { CreditcastError } from './errors.js';
-import { ledgerFrom, refusalsFrom } from './columns.js';
+import { ledgerFrom, refusalsFrom } from './lists.js';
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 const MAX_WORKERS = 16;

@@ -48,6 +48,7 @@ copyFileSync(join(root, 'js', 'errors.js'), join(pkg, 'errors.js'));
 copyFileSync(join(root, 'js', 'api.js'), join(pkg, 'api.js'));
 copyFileSync(join(root, 'js', 'rating.js'), join(pkg, 'rating.js'));
 copyFileSync(join(root, 'js', 'columns.js'), join(pkg, 'columns.js'));
+copyFileSync(join(root, 'js', 'lists.js'), join(pkg, 'lists.js'));
 copyFileSync(join(root, 'js', 'pool.js'), join(pkg, 'pool.js'));
 copyFileSync(join(root, 'js', 'projection-worker.js'), join(pkg, 'projection-worker.js'));
 copyFileSync(join(root, 'js', 'errors.d.ts'), join(pkg, 'errors.d.ts'));
@@ -111,7 +112,7 @@ const manifest = {
     './package.json': './package.json',
   },
   files: [
-    'index.js', 'index.d.ts', 'types.d.ts', 'node.js', 'api.js', 'rating.js', 'columns.js', 'pool.js', 'projection-worker.js', 'errors.js', 'errors.d.ts',
+    'index.js', 'index.d.ts', 'types.d.ts', 'node.js', 'api.js', 'rating.js', 'columns.js', 'lists.js', 'pool.js', 'projection-worker.js', 'errors.js', 'errors.d.ts',
     'creditcast_wasm.js', 'creditcast_wasm.d.ts', 'creditcast_wasm_bg.wasm', 'creditcast_wasm_bg.wasm.d.ts',
     'rating/index.js', 'rating/index.d.ts', 'rating/node.js', 'rating/rating.js', 'rating/columns.js',
     'rating/creditcast_wasm.js', 'rating/creditcast_wasm_bg.wasm',
