@@ -18,6 +18,15 @@ pub const MAX_JSON_BYTES: usize = 512 * 1024 * 1024;
 /// [`json::Deserializer`] reads the text; an error carries the path of the field it is about,
 /// added as it leaves each object and list, so the happy path tracks nothing.
 pub fn from_json<'de, T: Deserialize<'de>>(text: &'de str) -> Result<T, Error> {
+    read(text, |d| T::deserialize(d))
+}
+
+/// Read a JSON string with `f` (a type's hand-written reader, or its `Deserialize`), then check
+/// that only whitespace follows; a coded error with the path of the offending field.
+pub fn read<'de, T>(
+    text: &'de str,
+    f: impl FnOnce(&mut json::Deserializer<'de>) -> json::Result<T>,
+) -> Result<T, Error> {
     if text.len() > MAX_JSON_BYTES {
         return Err(Error::new(
             ErrorCode::LimitExceeded,
@@ -29,9 +38,16 @@ pub fn from_json<'de, T: Deserialize<'de>>(text: &'de str) -> Result<T, Error> {
         ));
     }
     let mut de = json::Deserializer::new(text);
-    T::deserialize(&mut de)
+    f(&mut de)
         .and_then(|v| de.end().map(|()| v))
         .map_err(|e| from_serde_message(&e.path(), e.message()))
+}
+
+/// An error raised inside a value read on its own (a rate card inside a larger input), as a
+/// serde message that keeps its code and its path within that value: `[CODE@path] message`.
+/// [`from_serde_message`] joins the path to where the value was.
+pub fn located(e: &Error) -> String {
+    format!("[{}@{}] {}", e.code.as_str(), e.path, e.message)
 }
 
 /// Map a serde error message to a coded error. Our own visitors tag messages `[CODE] …`; serde's
@@ -39,8 +55,9 @@ pub fn from_json<'de, T: Deserialize<'de>>(text: &'de str) -> Result<T, Error> {
 pub fn from_serde_message(path: &str, msg: &str) -> Error {
     if let Some(rest) = msg.strip_prefix('[') {
         if let Some((tag, text)) = rest.split_once("] ") {
+            let (tag, inner) = tag.split_once('@').unwrap_or((tag, ""));
             if let Some(code) = ErrorCode::ALL.iter().find(|c| c.as_str() == tag) {
-                return Error::new(*code, path, text);
+                return Error::new(*code, join_path(path, inner), text);
             }
         }
     }

@@ -258,6 +258,21 @@ impl<'de> Deserialize<'de> for Dec {
     }
 }
 
+impl Dec {
+    /// Read an amount by hand ([`crate::input::json`]): exactly what its `Deserialize` reads.
+    pub fn read(d: &mut crate::input::json::Deserializer<'_>) -> crate::input::json::Result<Dec> {
+        let (text, is_number) = d.amount_text(&DecVisitor)?;
+        let parsed = if is_number {
+            decimal_from_number(&text)
+        } else {
+            parse_decimal(&text)
+        };
+        parsed
+            .map(Dec)
+            .map_err(|m| de::Error::custom(tagged(ErrorCode::InvalidNumber, m)))
+    }
+}
+
 /// A named rounding strategy, as a rate card spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

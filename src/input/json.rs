@@ -26,6 +26,11 @@ use serde::de::{self, DeserializeSeed, Expected, Unexpected, Visitor};
 /// `visit_str`. Any other deserializer sees an ordinary newtype struct.
 pub const DEC: &str = "$creditcast::Dec";
 
+/// The name a type passes to `deserialize_newtype_struct` to get its value as raw JSON text
+/// (`visit_borrowed_str`), and read it by hand with [`Deserializer`]'s reading methods. Any other
+/// deserializer sees an ordinary newtype struct.
+pub const RAW: &str = "$creditcast::Raw";
+
 const MAX_DEPTH: u32 = 128;
 
 /// A deserialization error: a message, the path it happened at, and whether it is a syntax error
@@ -170,7 +175,7 @@ impl fmt::Display for Found<'_> {
     }
 }
 
-type Result<T> = std::result::Result<T, Error>;
+pub type Result<T> = std::result::Result<T, Error>;
 
 /// A number as written: its text, and whether it is an integer (no fraction, no exponent).
 struct Number<'de> {
@@ -594,10 +599,198 @@ impl<'de> Deserializer<'de> {
         }
     }
 
+    /// A value as its JSON text ([`RAW`]).
+    #[inline(never)]
+    fn raw<V: Visitor<'de>>(&mut self, v: V) -> Result<V::Value> {
+        self.ws();
+        let start = self.pos;
+        self.skip()?;
+        v.visit_borrowed_str(self.text.get(start..self.pos).unwrap_or(""))
+    }
+
     fn visit_string<V: Visitor<'de>>(&mut self, v: V) -> Result<V::Value> {
         match self.string()? {
             Cow::Borrowed(s) => v.visit_borrowed_str(s),
             Cow::Owned(s) => v.visit_string(s),
+        }
+    }
+}
+
+/// Reading by hand: a type whose shape is known reads its fields without serde's generated
+/// code (much smaller in WASM), with the same errors, messages and paths as a derived
+/// `Deserialize` read through this deserializer. Each method reads one value.
+impl<'de> Deserializer<'de> {
+    /// An object with the given fields, in any order: `f(self, i)` reads the value of
+    /// `fields[i]`. Errors come in document order, as serde's: an unknown field (named by its
+    /// key), a field given twice (at the object), or an error in a value (at its key).
+    #[inline(never)]
+    pub fn object(
+        &mut self,
+        exp: &dyn Expected,
+        fields: &'static [&'static str],
+        f: &mut dyn FnMut(&mut Self, usize) -> Result<()>,
+    ) -> Result<()> {
+        if self.ws() != Some(b'{') {
+            return Err(self.invalid_type(exp));
+        }
+        self.enter()?;
+        let mut map = Map::new(self);
+        let mut seen: u64 = 0;
+        while let Some(key) = map.next_key()? {
+            let key_at = map.key_at;
+            let Some(i) = fields.iter().position(|f| *f == key) else {
+                let e: Error = de::Error::unknown_field(&key, fields);
+                return Err(e.at_key_in(map.de.text, key_at));
+            };
+            let bit = 1u64.checked_shl(i as u32).unwrap_or(0);
+            if seen & bit != 0 {
+                return Err(de::Error::duplicate_field(
+                    fields.get(i).copied().unwrap_or(""),
+                ));
+            }
+            seen |= bit;
+            map.colon()?;
+            f(map.de, i).map_err(|e| e.at_key_in(map.de.text, key_at))?;
+        }
+        self.close_map()
+    }
+
+    /// An object as a map: `f(self, key)` reads each value (a key given twice is read twice).
+    #[inline(never)]
+    pub fn entries(
+        &mut self,
+        exp: &dyn Expected,
+        f: &mut dyn FnMut(&mut Self, Cow<'de, str>) -> Result<()>,
+    ) -> Result<()> {
+        if self.ws() != Some(b'{') {
+            return Err(self.invalid_type(exp));
+        }
+        self.enter()?;
+        let mut map = Map::new(self);
+        while let Some(key) = map.next_key()? {
+            let key_at = map.key_at;
+            map.colon()?;
+            f(map.de, key).map_err(|e| e.at_key_in(map.de.text, key_at))?;
+        }
+        self.close_map()
+    }
+
+    /// A list: `f(self, i)` reads element `i`.
+    #[inline(never)]
+    pub fn list(
+        &mut self,
+        exp: &dyn Expected,
+        f: &mut dyn FnMut(&mut Self, usize) -> Result<()>,
+    ) -> Result<()> {
+        if self.ws() != Some(b'[') {
+            return Err(self.invalid_type(exp));
+        }
+        self.enter()?;
+        let mut seq = Seq::new(self);
+        while seq.next()? {
+            let i = seq.index;
+            seq.index += 1;
+            f(seq.de, i).map_err(|e| e.at_index(i))?;
+        }
+        self.close_seq()
+    }
+
+    /// `null` as `None`, anything else read by `f`.
+    pub fn nullable<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<Option<T>> {
+        if self.null()? {
+            return Ok(None);
+        }
+        f(self).map(Some)
+    }
+
+    /// Whether the value is `null` (read if so).
+    #[inline(never)]
+    pub fn null(&mut self) -> Result<bool> {
+        if self.ws() == Some(b'n') {
+            self.literal("null")?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// A string, owned.
+    #[inline(never)]
+    pub fn text(&mut self) -> Result<String> {
+        if self.ws() != Some(b'"') {
+            return Err(self.invalid_type(&"a string"));
+        }
+        self.string().map(Cow::into_owned)
+    }
+
+    /// `true` or `false`.
+    #[inline(never)]
+    pub fn boolean(&mut self) -> Result<bool> {
+        match self.ws() {
+            Some(b't') => self.literal("true").map(|()| true),
+            Some(b'f') => self.literal("false").map(|()| false),
+            _ => Err(self.invalid_type(&"a boolean")),
+        }
+    }
+
+    /// An integer that fits a `u32`.
+    #[inline(never)]
+    pub fn uint32(&mut self) -> Result<u32> {
+        const EXP: &str = "u32";
+        if !matches!(self.ws(), Some(b'-' | b'0'..=b'9')) {
+            return Err(self.invalid_type(&EXP));
+        }
+        let n = self.number()?;
+        match n.int() {
+            Int::U(v) => u32::try_from(v)
+                .map_err(|_| de::Error::invalid_value(Unexpected::Unsigned(v), &EXP)),
+            Int::I(v) => Err(de::Error::invalid_value(Unexpected::Signed(v), &EXP)),
+            Int::No => Err(n.not_int(&EXP)),
+        }
+    }
+
+    /// One of `names`, written as a string (or as `{"name": null}`, which serde also reads):
+    /// its index.
+    #[inline(never)]
+    pub fn variant(&mut self, exp: &dyn Expected, names: &'static [&'static str]) -> Result<usize> {
+        let pick = |s: &str| {
+            names
+                .iter()
+                .position(|n| *n == s)
+                .ok_or_else(|| de::Error::unknown_variant(s, names))
+        };
+        match self.ws() {
+            Some(b'"') => {
+                let s = self.string()?;
+                pick(&s)
+            }
+            Some(b'{') => {
+                self.enter()?;
+                let mut map = Map::new(self);
+                let Some(key) = map.next_key()? else {
+                    return Err(de::Error::invalid_value(Unexpected::Map, &"one variant"));
+                };
+                let key_at = map.key_at;
+                let i = pick(&key).map_err(|e: Error| e.at_key_in(map.de.text, key_at))?;
+                map.colon()?;
+                let de = map.de;
+                if de.ws() != Some(b'n') {
+                    return Err(de.invalid_type(&"unit").at_key_in(de.text, key_at));
+                }
+                de.literal("null")?;
+                de.close_map()?;
+                Ok(i)
+            }
+            _ => Err(self.invalid_type(exp)),
+        }
+    }
+
+    /// An amount's text: a string's content, or a number as written (`is_number`).
+    #[inline(never)]
+    pub fn amount_text(&mut self, exp: &dyn Expected) -> Result<(Cow<'de, str>, bool)> {
+        match self.ws() {
+            Some(b'"') => Ok((self.string()?, false)),
+            Some(b'-' | b'0'..=b'9') => Ok((Cow::Borrowed(self.number()?.text), true)),
+            _ => Err(self.invalid_type(exp)),
         }
     }
 }
@@ -752,6 +945,8 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     ) -> Result<V::Value> {
         if name == DEC {
             self.dec(v)
+        } else if name == RAW {
+            self.raw(v)
         } else {
             v.visit_newtype_struct(self)
         }

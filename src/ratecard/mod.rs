@@ -1,6 +1,7 @@
 //! The rate card: services and their pricing, voice billing increments, rounding points and the
 //! dated carrier pass-through fee schedule. Plain data (JSON), validated as a whole.
 
+mod read;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -15,7 +16,7 @@ pub use validate::{validate, MAX_CARRIERS, MAX_FEE_ENTRIES, MAX_SERVICES, MAX_TI
 /// The example US rate card shipped with the package (`data/default-rate-card.json`).
 pub const DEFAULT_RATE_CARD_JSON: &str = include_str!("../../data/default-rate-card.json");
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RateCard {
     /// Schema version; only `1` exists.
@@ -39,7 +40,7 @@ pub struct RateCard {
     pub carrier_fees: CarrierFees,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Source {
     pub title: String,
@@ -51,7 +52,7 @@ pub struct Source {
 
 /// The points where amounts are rounded. Per-event amounts keep full precision unless `event` is
 /// set; statements and invoices round to their own scale with their own strategy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RoundingPoints {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,7 +61,7 @@ pub struct RoundingPoints {
     pub invoice: Rounding,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ServiceKind {
     /// Priced per segment; carrier fees per segment.
@@ -84,7 +85,7 @@ impl ServiceKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Service {
     pub kind: ServiceKind,
@@ -114,7 +115,7 @@ impl Service {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum PricingModel {
     /// One price per unit.
@@ -127,7 +128,7 @@ pub enum PricingModel {
     Package,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Pricing {
     pub model: PricingModel,
@@ -151,7 +152,7 @@ pub struct Pricing {
     pub minimum_per_event: Option<Dec>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Tier {
     /// Inclusive upper bound in units for the period; `null` for the last, unbounded tier.
@@ -161,14 +162,14 @@ pub struct Tier {
 
 /// Voice billing increments: the first increment is billed whole on any connected call, then
 /// each started `next` increment (60/60 rounds every call up to a whole minute; 6/6; 30/6 …).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VoiceBilling {
     pub first_increment: u32,
     pub next_increment: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Segmentation {
     #[serde(default)]
@@ -177,7 +178,7 @@ pub struct Segmentation {
     pub trim_trailing_line_breaks: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Carrier {
     pub id: String,
@@ -219,14 +220,14 @@ pub enum Direction {
     Inbound,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum FeeChannel {
     Sms,
     Mms,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum FeeDirection {
     Outbound,
@@ -245,7 +246,7 @@ impl FeeDirection {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum FeeTiming {
     /// Charged with the message.
@@ -255,7 +256,7 @@ pub enum FeeTiming {
     Deferred,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CarrierFees {
     #[serde(default)]
@@ -269,7 +270,7 @@ pub struct CarrierFees {
 
 /// One dated carrier fee: `amount` per segment (SMS) or per message (MMS), in force from `from`
 /// (inclusive) until `until` (exclusive; open-ended when absent).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FeeEntry {
     pub carrier: String,
@@ -287,7 +288,12 @@ pub struct FeeEntry {
 impl RateCard {
     /// Parse a rate card from JSON text (shape errors only; see [`validate()`] for the rules).
     pub fn from_json(text: &str) -> Result<RateCard, Error> {
-        crate::input::from_json(text)
+        read::from_json(text)
+    }
+
+    /// Read a rate card by hand from a JSON reader positioned at it (see [`read`]).
+    pub fn read(d: &mut crate::input::json::Deserializer<'_>) -> crate::input::json::Result<Self> {
+        read::card(d)
     }
 
     /// The embedded example US rate card.
