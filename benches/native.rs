@@ -29,7 +29,7 @@ fn main() {
         charges: ChargeDetail::Totals,
     };
 
-    let events: Vec<UsageEvent> = creditcast::input::from_json(&text).expect("corpus parses");
+    let events = UsageEvent::list_from_json(&text).expect("corpus parses");
     let n = events.len() as f64;
     let (t, r) = best(3, || engine.rate_batch(&events, opts).expect("rates"));
     let rate = n / t;
@@ -42,7 +42,7 @@ fn main() {
     );
 
     let (tj, _) = best(3, || {
-        let evs: Vec<UsageEvent> = creditcast::input::from_json(&text).expect("corpus parses");
+        let evs = UsageEvent::list_from_json(&text).expect("corpus parses");
         engine.rate_batch(&evs, opts).expect("rates")
     });
     let rate_json = n / tj;

@@ -110,10 +110,61 @@ where
 {
     match Option::<T>::deserialize(d)? {
         Some(v) => Ok(Some(v)),
-        None => Err(serde::de::Error::custom(crate::money::tagged(
-            ErrorCode::InvalidNumber,
-            format_args!("{NULL_NOT_ALLOWED} (a JS NaN or Infinity becomes null in JSON); omit the field or give a value"),
-        ))),
+        None => Err(null_refused()),
+    }
+}
+
+/// The error for an explicit `null` in an optional field that refuses it ([`non_null`]).
+pub fn null_refused<E: serde::de::Error>() -> E {
+    E::custom(crate::money::tagged(
+        ErrorCode::InvalidNumber,
+        format_args!("{NULL_NOT_ALLOWED} (a JS NaN or Infinity becomes null in JSON); omit the field or give a value"),
+    ))
+}
+
+/// A type's `Deserialize` through its hand-written reader: this crate's deserializer hands over
+/// the value's JSON text ([`json::RAW`]), read by `borrowed`; any other deserializer gives a
+/// `serde_json::Value`, written out and read by `owned`. An error keeps its code and its path
+/// within the value ([`located`]).
+pub fn by_hand<'de, D, T>(
+    d: D,
+    expecting: &'static str,
+    borrowed: fn(&'de str) -> Result<T, Error>,
+    owned: fn(&str) -> Result<T, Error>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    d.deserialize_newtype_struct(
+        json::RAW,
+        ByHand {
+            expecting,
+            borrowed,
+            owned,
+        },
+    )
+}
+
+struct ByHand<'de, T> {
+    expecting: &'static str,
+    borrowed: fn(&'de str) -> Result<T, Error>,
+    owned: fn(&str) -> Result<T, Error>,
+}
+
+impl<'de, T> serde::de::Visitor<'de> for ByHand<'de, T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.expecting)
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, raw: &'de str) -> Result<T, E> {
+        (self.borrowed)(raw).map_err(|e| E::custom(located(&e)))
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        (self.owned)(&v.to_string()).map_err(|e| serde::de::Error::custom(located(&e)))
     }
 }
 

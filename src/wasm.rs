@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, Function, Reflect, Uint32Array, JSON};
+#[cfg(feature = "balance")]
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -17,7 +18,9 @@ use crate::input;
 #[cfg(feature = "balance")]
 use crate::projection;
 use crate::ratecard::{RateCard, DEFAULT_RATE_CARD_JSON};
-use crate::rating::{BatchOptions, Charges, RateContext, RatingEngine as CoreEngine, UsageEvent};
+use crate::rating::{
+    self, BatchOptions, Charges, RateContext, RatingEngine as CoreEngine, UsageEvent,
+};
 use crate::segments::{segment_message, SegmentOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -103,6 +106,7 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
 /// A JS value (or a JSON string) into a typed value, with coded errors and paths. Inputs cross
 /// as JSON text (`JSON.stringify` in the engine): a JS `NaN`/`Infinity` becomes `null`, which
 /// every numeric field rejects, and `undefined` fields are simply absent.
+#[cfg(feature = "balance")]
 fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, Error> {
     let text = stringify(&v)?;
     input::from_json(&text)
@@ -136,14 +140,28 @@ fn stringify(v: &JsValue) -> Result<String, Error> {
     }
 }
 
-fn event_from(v: JsValue) -> Result<UsageEvent<'static>, Error> {
-    let text = stringify(&v)?;
-    input::from_json::<UsageEvent<'_>>(&text).map(UsageEvent::into_owned)
+/// A JS value (or a JSON string) read by a type's hand-written reader (the rating inputs: no
+/// serde code for them in the WASM).
+fn read_js<T>(
+    v: &JsValue,
+    f: fn(&mut input::json::Deserializer<'_>) -> input::json::Result<T>,
+) -> Result<T, Error> {
+    let text = stringify(v)?;
+    input::read(&text, f)
 }
 
-fn opt<T: DeserializeOwned + Default>(v: Option<JsValue>) -> Result<T, Error> {
+fn event_from(v: JsValue) -> Result<UsageEvent<'static>, Error> {
+    let text = stringify(&v)?;
+    input::read(&text, rating::read::usage_event).map(UsageEvent::into_owned)
+}
+
+/// An optional argument: absent (`undefined` or `null`) is the default.
+fn opt<T: Default>(
+    v: Option<JsValue>,
+    f: fn(&mut input::json::Deserializer<'_>) -> input::json::Result<T>,
+) -> Result<T, Error> {
     match v {
-        Some(v) if !v.is_undefined() && !v.is_null() => from_js(v),
+        Some(v) if !v.is_undefined() && !v.is_null() => read_js(&v, f),
         _ => Ok(T::default()),
     }
 }
@@ -152,7 +170,7 @@ fn card_from(v: JsValue) -> Result<CoreEngine, JsValue> {
     if v.is_undefined() || v.is_null() {
         return CoreEngine::new(RateCard::default_card()).map_err(throw_all);
     }
-    let card: RateCard = from_js(v).map_err(throw)?;
+    let card = read_js(&v, RateCard::read).map_err(throw)?;
     CoreEngine::new(card).map_err(throw_all)
 }
 
@@ -162,7 +180,8 @@ pub fn segment_message_js(
     text: &str,
     #[wasm_bindgen(unchecked_param_type = "SegmentOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let opts: SegmentOptions = opt(options).map_err(|e| throw(e.at("options")))?;
+    let opts: SegmentOptions =
+        opt(options, rating::read::segment_options).map_err(|e| throw(e.at("options")))?;
     let m = segment_message(text, &opts).map_err(throw)?;
     to_js(&m)
 }
@@ -190,7 +209,7 @@ pub fn default_rate_card() -> Result<JsValue, JsValue> {
 pub fn validate_rate_card(
     #[wasm_bindgen(unchecked_param_type = "RateCard | string")] card: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let problems = match from_js::<RateCard>(card) {
+    let problems = match read_js(&card, RateCard::read) {
         Ok(c) => c.problems(),
         Err(e) => vec![e],
     };
@@ -315,7 +334,8 @@ impl RatingEngine {
         #[wasm_bindgen(unchecked_param_type = "RateContext")] context: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let ev = event_from(event).map_err(throw)?;
-        let ctx: RateContext = opt(context).map_err(|e| throw(e.at("context")))?;
+        let ctx: RateContext =
+            opt(context, rating::read::rate_context).map_err(|e| throw(e.at("context")))?;
         let c = self.core.rate(&ev, &ctx).map_err(throw)?;
         to_js(&c)
     }
@@ -328,9 +348,10 @@ impl RatingEngine {
         #[wasm_bindgen(unchecked_param_type = "UsageEvent[]")] events: JsValue,
         #[wasm_bindgen(unchecked_param_type = "BatchOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let opts: BatchOptions = opt(options).map_err(|e| throw(e.at("options")))?;
+        let opts: BatchOptions =
+            opt(options, rating::read::batch_options).map_err(|e| throw(e.at("options")))?;
         let text = stringify(&events).map_err(throw)?;
-        let evs: Vec<UsageEvent<'_>> = input::from_json(&text).map_err(throw)?;
+        let evs = UsageEvent::list_from_json(&text).map_err(throw)?;
         let r = self.core.rate_batch(&evs, opts).map_err(throw)?;
         to_js(&r)
     }
@@ -351,7 +372,8 @@ impl RatingEngine {
         text: u32,
         lens: u32,
     ) -> Result<JsValue, JsValue> {
-        let opts: BatchOptions = opt(options).map_err(|e| throw(e.at("options")))?;
+        let opts: BatchOptions =
+            opt(options, rating::read::batch_options).map_err(|e| throw(e.at("options")))?;
         let cols = buffers.columns(Shape::Usage, &names, events, text, lens)?;
         if cols.json_too_large(0, 0) {
             return Ok(JsValue::UNDEFINED);

@@ -257,6 +257,10 @@ impl Number<'_> {
 
     /// Hand any number to `v`: integers as integers, anything else as an `f64`.
     fn visit_any<'de, V: Visitor<'de>>(&self, v: V) -> Result<V::Value> {
+        // serde_json reads `-0` as the float -0.0 (an integer field still takes it as 0).
+        if self.text == "-0" {
+            return v.visit_f64(-0.0);
+        }
         match self.int() {
             Int::U(n) => return v.visit_u64(n),
             Int::I(n) => return v.visit_i64(n),
@@ -720,6 +724,15 @@ impl<'de> Deserializer<'de> {
             return Err(self.invalid_type(&"a string"));
         }
         self.string().map(Cow::into_owned)
+    }
+
+    /// A string, borrowed from the input when it has no escapes.
+    #[inline(never)]
+    pub fn cow(&mut self) -> Result<Cow<'de, str>> {
+        if self.ws() != Some(b'"') {
+            return Err(self.invalid_type(&"a string"));
+        }
+        self.string()
     }
 
     /// `true` or `false`.

@@ -7,14 +7,12 @@
 //! the schema. `RateCard`'s `Deserialize` (for a card inside a larger input) reads through them
 //! too, so there is one definition of the card's JSON shape.
 
+use serde::de::{self, Deserialize, Deserializer};
 use std::collections::BTreeMap;
-use std::fmt;
-
-use serde::de::{self, Deserialize, Deserializer, Visitor};
 
 use super::*;
 use crate::error::Error;
-use crate::input::json::{self, Deserializer as Json, Result};
+use crate::input::json::{Deserializer as Json, Result};
 use crate::money::{Dec, Rounding, Strategy};
 
 /// The value of a field that must be given.
@@ -441,39 +439,10 @@ pub fn from_json(text: &str) -> std::result::Result<RateCard, Error> {
     crate::input::read(text, card)
 }
 
-/// The card's `Deserialize`, for a card inside a larger input: through this crate's deserializer
-/// it gets the card's JSON text ([`json::RAW`]) and reads it by hand; through any other it reads a
-/// `serde_json::Value` first. An error keeps its code, and its path goes on from the card's field.
+/// The card's `Deserialize`, for a card inside a larger input (a projection request, a
+/// scenario, a saved account): read by hand too ([`crate::input::by_hand`]).
 impl<'de> Deserialize<'de> for RateCard {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<RateCard, D::Error> {
-        d.deserialize_newtype_struct(json::RAW, CardVisitor)
-    }
-}
-
-struct CardVisitor;
-
-impl CardVisitor {
-    fn read<E: de::Error>(text: &str) -> std::result::Result<RateCard, E> {
-        from_json(text).map_err(|e| E::custom(crate::input::located(&e)))
-    }
-}
-
-impl<'de> Visitor<'de> for CardVisitor {
-    type Value = RateCard;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("struct RateCard")
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, raw: &'de str) -> std::result::Result<RateCard, E> {
-        CardVisitor::read(raw)
-    }
-
-    fn visit_newtype_struct<D: Deserializer<'de>>(
-        self,
-        d: D,
-    ) -> std::result::Result<RateCard, D::Error> {
-        let v = serde_json::Value::deserialize(d)?;
-        CardVisitor::read(&v.to_string())
+        crate::input::by_hand(d, "struct RateCard", from_json, from_json)
     }
 }

@@ -2,6 +2,7 @@
 
 mod parts;
 mod pricing;
+pub mod read;
 
 pub use parts::{Checkpoint, UsagePart, MAX_PARTS};
 
@@ -30,68 +31,34 @@ pub const MAX_BATCH_EVENTS: usize = 5_000_000;
 /// Largest `count` (identical messages or calls) on one event.
 pub const MAX_COUNT: u32 = 1_000_000_000;
 
-/// A usage event as callers write it (JSON / JS object).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// A usage event as callers write it (JSON / JS object); read by hand (`read::usage_event`).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct UsageEvent<'a> {
-    #[serde(borrow)]
     pub service: Cow<'a, str>,
-    #[serde(default)]
     pub direction: Direction,
     /// SMS: the message text (segments are counted from it).
-    #[serde(
-        default,
-        deserialize_with = "crate::input::opt_cow",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<Cow<'a, str>>,
     /// SMS: a segment count, instead of `text`.
-    #[serde(
-        default,
-        deserialize_with = "crate::input::non_null",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<u32>,
     /// Identical messages, calls or uses this event stands for (default 1).
-    #[serde(
-        default,
-        deserialize_with = "crate::input::non_null",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
     /// Voice: call duration in seconds (0 = not connected).
-    #[serde(
-        default,
-        deserialize_with = "crate::input::non_null",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<Dec>,
     /// Metered services: units used.
-    #[serde(
-        default,
-        deserialize_with = "crate::input::non_null",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<Dec>,
     /// SMS/MMS: the recipient's (or sender's, inbound) carrier id, for pass-through fees.
-    #[serde(
-        default,
-        deserialize_with = "crate::input::opt_cow",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier: Option<Cow<'a, str>>,
-    #[serde(
-        default,
-        deserialize_with = "crate::input::non_null",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_type: Option<NumberType>,
     /// When it happened (ISO-8601); selects dated carrier fees and the period for tiers/allowances.
-    #[serde(
-        default,
-        deserialize_with = "crate::input::opt_cow",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<Cow<'a, str>>,
 }
 
@@ -250,15 +217,12 @@ impl<'de> Deserialize<'de> for Counters {
 }
 
 /// Optional context for a single quote: units already used this period, per service id.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct RateContext {
-    #[serde(default)]
     pub used: BTreeMap<String, Dec>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ChargeDetail {
     /// Every event's full charge with its lines.
     #[default]
@@ -269,10 +233,8 @@ pub enum ChargeDetail {
     None,
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct BatchOptions {
-    #[serde(default)]
     pub charges: ChargeDetail,
 }
 

@@ -22,7 +22,7 @@ mod swar;
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 
 use crate::error::{Error, ErrorCode};
@@ -75,37 +75,16 @@ impl Encoding {
 }
 
 /// How the provider counts segments. All off / automatic by default.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SegmentOptions {
     /// Replace look-alike characters (curly quotes, dashes, ellipsis, no-break spaces …) with
     /// GSM-7 equivalents before billing, as Twilio's Smart Encoding does.
-    #[serde(default)]
     pub smart_encoding: bool,
     /// Trim trailing `\n` / `\r` before billing (some providers do).
-    #[serde(default)]
     pub trim_trailing_line_breaks: bool,
     /// `"GSM-7"` or `"UCS-2"` forces the encoding; `"auto"` or absent (`None`) picks GSM-7 when
     /// the text allows it. Forcing GSM-7 on a text that is not GSM-7 is an error (`NOT_GSM7`).
-    #[serde(default, deserialize_with = "encoding_or_auto")]
     pub encoding: Option<Encoding>,
-}
-
-fn encoding_or_auto<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Encoding>, D::Error> {
-    #[derive(Deserialize)]
-    enum Choice {
-        #[serde(rename = "auto")]
-        Auto,
-        #[serde(rename = "GSM-7")]
-        Gsm7,
-        #[serde(rename = "UCS-2")]
-        Ucs2,
-    }
-    Ok(match Option::<Choice>::deserialize(d)? {
-        None | Some(Choice::Auto) => None,
-        Some(Choice::Gsm7) => Some(Encoding::Gsm7),
-        Some(Choice::Ucs2) => Some(Encoding::Ucs2),
-    })
 }
 
 /// What a message costs: the number the rating code multiplies by the per-segment price.

@@ -1,0 +1,107 @@
+//! Shared by the reader tests: one-step changes of a JSON value, to run two readers on.
+
+use serde_json::{json, Value};
+
+/// Every place in a JSON value, as a path of keys and indices.
+pub fn places(v: &Value, at: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
+    out.push(at.clone());
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                at.push(json!(k));
+                places(x, at, out);
+                at.pop();
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                at.push(json!(i));
+                places(x, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+pub fn get_mut<'v>(v: &'v mut Value, path: &[Value]) -> &'v mut Value {
+    path.iter().fold(v, |v, k| match k {
+        Value::String(k) => v.get_mut(k.as_str()).unwrap(),
+        _ => v.get_mut(k.as_u64().unwrap() as usize).unwrap(),
+    })
+}
+
+/// Values that break each kind of field in some way.
+pub fn replacements() -> Vec<Value> {
+    vec![
+        json!(null),
+        json!(true),
+        json!(0),
+        json!(-1),
+        json!(4294967296u64),
+        json!(2.5),
+        json!(0.1),
+        json!("x"),
+        json!("0.5"),
+        json!("sms"),
+        json!("halfUp"),
+        json!("10dlc"),
+        json!("UCS-2"),
+        json!("inbound"),
+        json!("totals"),
+        json!([]),
+        json!([1]),
+        json!({}),
+        json!({ "flat": null }),
+        json!({ "zzz": 1 }),
+    ]
+}
+
+/// Every one-step change of `base`: each of [`replacements`] at every place, each field and
+/// element removed, an unknown key and a key given twice in every object. `agree` checks one
+/// JSON text. Returns how many texts were checked.
+pub fn one_step_changes(base: &Value, agree: impl Fn(&str) -> Result<(), String>) -> usize {
+    let mut all = Vec::new();
+    places(base, &mut Vec::new(), &mut all);
+    let mut checked = 0;
+    for path in &all {
+        for r in replacements() {
+            let mut v = base.clone();
+            *get_mut(&mut v, path) = r;
+            agree(&v.to_string()).unwrap_or_else(|e| panic!("at {path:?}: {e}"));
+            checked += 1;
+        }
+        if let Some((last, parent)) = path.split_last() {
+            let mut v = base.clone();
+            match (get_mut(&mut v, parent), last) {
+                (Value::Object(m), Value::String(k)) => {
+                    m.remove(k);
+                }
+                (Value::Array(a), i) => {
+                    a.remove(i.as_u64().unwrap() as usize);
+                }
+                _ => continue,
+            }
+            agree(&v.to_string()).unwrap_or_else(|e| panic!("without {path:?}: {e}"));
+            checked += 1;
+        }
+        if let Value::Object(m) = get_mut(&mut base.clone(), path) {
+            // An unknown key, and a key given twice (written by hand: a map cannot hold it).
+            let mut v = base.clone();
+            if let Value::Object(m) = get_mut(&mut v, path) {
+                m.insert("unknownField".into(), json!(1));
+            }
+            agree(&v.to_string()).unwrap_or_else(|e| panic!("unknown key in {path:?}: {e}"));
+            if let Some(k) = m.keys().next() {
+                let text = base.to_string();
+                let obj = get_mut(&mut base.clone(), path).to_string();
+                let first = format!("{}:{}", json!(k), m[k]);
+                let twice = obj.replacen(&first, &format!("{first},{first}"), 1);
+                let text = text.replacen(&obj, &twice, 1);
+                agree(&text).unwrap_or_else(|e| panic!("key twice in {path:?}: {e}"));
+            }
+            checked += 2;
+        }
+    }
+    checked
+}
