@@ -273,6 +273,35 @@ impl Number<'_> {
     }
 }
 
+/// The index of the first byte at or after `i` that ends a run of plain string content: a quote,
+/// a backslash or a control character (or `b.len()`). Eight bytes at a time: in each lane,
+/// `(x - 0x01…) & !x & 0x80…` flags a zero byte, exactly for the first one, so the lowest flag
+/// is the first byte that matches.
+fn plain_run(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(lane) = b.get(i..i + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()) {
+        let w = u64::from_le_bytes(lane);
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let slash = w ^ (ONES * u64::from(b'\\'));
+        let hits = (quote.wrapping_sub(ONES) & !quote)
+            | (slash.wrapping_sub(ONES) & !slash)
+            | (w.wrapping_sub(ONES * 0x20) & !w);
+        let hits = hits & HIGH;
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// Reads one JSON value from a string.
 pub struct Deserializer<'de> {
     text: &'de str,
@@ -383,7 +412,7 @@ impl<'de> Deserializer<'de> {
         let b = self.text.as_bytes();
         self.pos += 1;
         let start = self.pos;
-        let mut i = start;
+        let mut i = plain_run(b, start);
         loop {
             match b.get(i) {
                 Some(b'"') => {
