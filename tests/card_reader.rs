@@ -202,33 +202,12 @@ mod mirror {
     }
 }
 
-/// Both readers on one text: the same card (compared as JSON) or the same error.
+/// Both readers on one text: the same card or the same error.
 fn agree(text: &str) -> Result<(), String> {
-    let ours = RateCard::from_json(text);
-    let oracle = from_json::<mirror::RateCard>(text);
-    match (ours, oracle) {
-        (Ok(a), Ok(b)) => {
-            let (a, b) = (
-                serde_json::to_value(&a).unwrap(),
-                serde_json::to_value(&b).unwrap(),
-            );
-            if a == b {
-                Ok(())
-            } else {
-                Err(format!("cards differ:\n{a}\n{b}"))
-            }
-        }
-        (Err(a), Err(b)) => {
-            if (a.code, &a.path, &a.message) == (b.code, &b.path, &b.message) {
-                Ok(())
-            } else {
-                Err(format!("errors differ:\n ours   {a:?}\n oracle {b:?}"))
-            }
-        }
-        (a, b) => Err(format!(
-            "one reads, one refuses:\n ours   {a:?}\n oracle {b:?}"
-        )),
-    }
+    common::agree(
+        RateCard::from_json(text),
+        from_json::<mirror::RateCard>(text),
+    )
 }
 
 fn default_card() -> Value {

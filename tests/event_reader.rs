@@ -3,8 +3,6 @@
 //! oracle): the same value (compared by its `Debug` form) or the same error (code, path and
 //! message) on every one-step change of full examples and on random ones.
 
-use std::fmt::Debug;
-
 use creditcast::input::{from_json, read};
 use creditcast::rating::read as hand;
 use creditcast::rating::UsageEvent;
@@ -12,7 +10,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 mod common;
-use common::{get_mut, one_step_changes, places};
+use common::{agree, get_mut, one_step_changes, places};
 
 #[allow(dead_code)]
 mod mirror {
@@ -130,33 +128,6 @@ mod mirror {
             Some(Choice::Gsm7) => Some(Encoding::Gsm7),
             Some(Choice::Ucs2) => Some(Encoding::Ucs2),
         })
-    }
-}
-
-/// Both readers on one text: the same value or the same error.
-fn agree<A: Debug, B: Debug>(
-    ours: Result<A, creditcast::Error>,
-    oracle: Result<B, creditcast::Error>,
-) -> Result<(), String> {
-    match (ours, oracle) {
-        (Ok(a), Ok(b)) => {
-            let (a, b) = (format!("{a:?}"), format!("{b:?}"));
-            if a == b {
-                Ok(())
-            } else {
-                Err(format!("values differ:\n {a}\n {b}"))
-            }
-        }
-        (Err(a), Err(b)) => {
-            if (a.code, &a.path, &a.message) == (b.code, &b.path, &b.message) {
-                Ok(())
-            } else {
-                Err(format!("errors differ:\n ours   {a:?}\n oracle {b:?}"))
-            }
-        }
-        (a, b) => Err(format!(
-            "one reads, one refuses:\n ours   {a:?}\n oracle {b:?}"
-        )),
     }
 }
 

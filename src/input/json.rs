@@ -7,11 +7,16 @@
 //!   it names exactly the field it is about (`services.sms.pricing.tiers[2].upTo`). Nothing is
 //!   tracked on the happy path.
 //! - **Numbers keep their text.** An amount ([`crate::money::Dec`]) asks for its number through
-//!   [`DEC`] and gets the digits as written, never a float. Integers are read as integers, up to
-//!   128 bits. Only a field that is itself a float (or a self-describing value) parses one, so the
-//!   rating core's WASM holds no float parsing or printing at all.
+//!   [`DEC`] and gets the digits as written, never a float. An integer field reads an integer
+//!   (one beyond 64 bits is out of its range, a fraction the wrong type, both described by the
+//!   number's text). Only a field that is itself a float, or a self-describing value, parses one,
+//!   so the rating core's WASM holds no float parsing or printing at all.
 //! - **No struct from an array.** A struct is a JSON object; `serde_json` also takes an array of
 //!   its fields in order, which no input of this crate is.
+//! - **Reading by hand.** Besides serde's interface, [`Deserializer::object`], `entries`, `list`,
+//!   `variant` and the scalar readers let a type read itself with serde's own error values, and
+//!   [`RAW`] hands such a type its JSON text from inside a derived `Deserialize`
+//!   ([`crate::input::by_hand`]).
 //!
 //! Limits are `serde_json`'s: nesting deeper than 128 is refused, and so is anything after the
 //! value but whitespace. Its syntax error messages are reused.
@@ -300,6 +305,17 @@ fn plain_run(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// `Deserializer` methods that hand their visitor on to one method of the same signature.
+macro_rules! forward_to {
+    ($target:ident: $($method:ident)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+                self.$target(v)
+            }
+        )*
+    };
 }
 
 /// Reads one JSON value from a string.
@@ -879,39 +895,15 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         }
     }
 
-    fn deserialize_i8<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.deserialize_i64(v)
-    }
-    fn deserialize_i16<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.deserialize_i64(v)
-    }
-    fn deserialize_i32<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.deserialize_i64(v)
-    }
+    forward_to!(deserialize_i64: deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i128
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128);
+
     #[inline(never)]
     fn deserialize_i64<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
         match self.ws() {
             Some(b'-' | b'0'..=b'9') => self.number()?.visit_int(v),
             _ => Err(self.invalid_type(&v)),
         }
-    }
-    fn deserialize_i128<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.deserialize_i64(v)
-    }
-    fn deserialize_u8<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.deserialize_i64(v)
-    }
-    fn deserialize_u16<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.deserialize_i64(v)
-    }
-    fn deserialize_u32<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.deserialize_i64(v)
-    }
-    fn deserialize_u64<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.deserialize_i64(v)
-    }
-    fn deserialize_u128<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.deserialize_i64(v)
     }
 
     fn deserialize_f32<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
@@ -1223,30 +1215,8 @@ impl<'de> de::Deserializer<'de> for Key<'de> {
         v.visit_str(&self.0)
     }
 
-    fn deserialize_i8<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.int(v)
-    }
-    fn deserialize_i16<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.int(v)
-    }
-    fn deserialize_i32<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.int(v)
-    }
-    fn deserialize_i64<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.int(v)
-    }
-    fn deserialize_u8<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.int(v)
-    }
-    fn deserialize_u16<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.int(v)
-    }
-    fn deserialize_u32<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.int(v)
-    }
-    fn deserialize_u64<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.int(v)
-    }
+    forward_to!(int: deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_u8
+        deserialize_u16 deserialize_u32 deserialize_u64);
 
     fn deserialize_enum<V: Visitor<'de>>(
         self,

@@ -291,7 +291,8 @@ impl RateCard {
         read::from_json(text)
     }
 
-    /// Read a rate card by hand from a JSON reader positioned at it (see [`read`]).
+    /// Read a rate card by hand from a JSON reader positioned at it, with the errors its
+    /// `Deserialize` gives (the readers are in `src/ratecard/read.rs`).
     pub fn read(d: &mut crate::input::json::Deserializer<'_>) -> crate::input::json::Result<Self> {
         read::card(d)
     }

@@ -1,6 +1,37 @@
-//! Shared by the reader tests: one-step changes of a JSON value, to run two readers on.
+//! Shared by the reader tests: one-step changes of a JSON value, to run two readers on, and the
+//! comparison of their answers.
+
+use std::fmt::Debug;
 
 use serde_json::{json, Value};
+
+/// Two readers' answers to one text: the same value (compared by its `Debug` form: the oracle's
+/// types have the same names and fields) or the same error (code, path and message).
+pub fn agree<A: Debug, B: Debug>(
+    ours: Result<A, creditcast::Error>,
+    oracle: Result<B, creditcast::Error>,
+) -> Result<(), String> {
+    match (ours, oracle) {
+        (Ok(a), Ok(b)) => {
+            let (a, b) = (format!("{a:?}"), format!("{b:?}"));
+            if a == b {
+                Ok(())
+            } else {
+                Err(format!("values differ:\n {a}\n {b}"))
+            }
+        }
+        (Err(a), Err(b)) => {
+            if (a.code, &a.path, &a.message) == (b.code, &b.path, &b.message) {
+                Ok(())
+            } else {
+                Err(format!("errors differ:\n ours   {a:?}\n oracle {b:?}"))
+            }
+        }
+        (a, b) => Err(format!(
+            "one reads, one refuses:\n ours   {a:?}\n oracle {b:?}"
+        )),
+    }
+}
 
 /// Every place in a JSON value, as a path of keys and indices.
 pub fn places(v: &Value, at: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
