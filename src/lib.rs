@@ -9,6 +9,7 @@ pub mod error;
 pub mod fees;
 pub mod input;
 pub mod money;
+pub mod output;
 pub mod projection;
 pub mod ratecard;
 pub mod rating;

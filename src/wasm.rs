@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use js_sys::{Array, Function, Reflect, Uint32Array, JSON};
 #[cfg(feature = "balance")]
 use serde::de::DeserializeOwned;
+#[cfg(feature = "balance")]
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -15,6 +16,7 @@ use crate::account::{self, Scenario, ScenarioEvent};
 use crate::columns::{EventColumns, Shape};
 use crate::error::{Error, ErrorCode, Errors};
 use crate::input;
+use crate::output::{self, WriteJson};
 #[cfg(feature = "balance")]
 use crate::projection;
 use crate::ratecard::{RateCard, DEFAULT_RATE_CARD_JSON};
@@ -44,7 +46,7 @@ fn js_error(e: &Error, problems: Option<&[Error]>) -> JsValue {
     let problems_js = problems.map(|ps| {
         let arr = Array::new();
         for p in ps {
-            arr.push(&to_js(p).unwrap_or(JsValue::NULL));
+            arr.push(&json_out(p).unwrap_or(JsValue::NULL));
         }
         JsValue::from(arr)
     });
@@ -90,7 +92,24 @@ fn throw_all(es: Errors) -> JsValue {
 }
 
 /// Outputs cross as JSON text parsed by the engine's `JSON.parse`: one string crossing the
-/// boundary beats a call per field, and one serializer keeps the WASM small.
+/// boundary beats a call per field. The rating results, rate cards and errors are written by hand
+/// ([`output`]: the text serde would write, with no serde code in the rating core).
+fn json_out<T: WriteJson + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
+    parse_out(&output::to_json(v))
+}
+
+fn parse_out(text: &str) -> Result<JsValue, JsValue> {
+    JSON::parse(text).map_err(|_| {
+        throw(Error::new(
+            ErrorCode::InvalidInput,
+            "",
+            "could not build the result",
+        ))
+    })
+}
+
+/// Any other result, through its derived `Serialize`.
+#[cfg(feature = "balance")]
 fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(v)
         .map_err(|e| throw(Error::new(ErrorCode::InvalidInput, "", e.to_string())))?;
@@ -183,7 +202,7 @@ pub fn segment_message_js(
     let opts: SegmentOptions =
         opt(options, rating::read::segment_options).map_err(|e| throw(e.at("options")))?;
     let m = segment_message(text, &opts).map_err(throw)?;
-    to_js(&m)
+    json_out(&m)
 }
 
 /// `segmentMessage` without options, packed for the JS entry (see `SegmentedMessage::packed`).
@@ -213,7 +232,7 @@ pub fn validate_rate_card(
         Ok(c) => c.problems(),
         Err(e) => vec![e],
     };
-    to_js(&problems)
+    json_out(&problems)
 }
 
 /// Column buffers in WASM memory, written in place by the package's JS encoder (js/columns.js):
@@ -337,7 +356,7 @@ impl RatingEngine {
         let ctx: RateContext =
             opt(context, rating::read::rate_context).map_err(|e| throw(e.at("context")))?;
         let c = self.core.rate(&ev, &ctx).map_err(throw)?;
-        to_js(&c)
+        json_out(&c)
     }
 
     /// Rate many events in order, consuming allowances and tiers; per-event charges plus totals
@@ -353,7 +372,7 @@ impl RatingEngine {
         let text = stringify(&events).map_err(throw)?;
         let evs = UsageEvent::list_from_json(&text).map_err(throw)?;
         let r = self.core.rate_batch(&evs, opts).map_err(throw)?;
-        to_js(&r)
+        json_out(&r)
     }
 
     /// `rateBatch` with the events as columns (see `crate::columns`; written by the package's
@@ -386,17 +405,22 @@ impl RatingEngine {
         if let Some(Charges::Totals(totals)) = &r.charges {
             let (table, index) = crate::columns::intern_totals(totals);
             r.charges = None;
-            let packed: Array = to_js(&(&r, &table))?.into();
+            let mut text = String::from("[");
+            r.write_json(&mut text);
+            text.push(',');
+            table.write_json(&mut text);
+            text.push(']');
+            let packed: Array = parse_out(&text)?.into();
             packed.push(&Uint32Array::from(&index[..]));
             return Ok(packed.into());
         }
-        to_js(&r)
+        json_out(&r)
     }
 
     /// The rate card this engine uses.
     #[wasm_bindgen(js_name = rateCard, unchecked_return_type = "RateCard")]
     pub fn rate_card(&self) -> Result<JsValue, JsValue> {
-        to_js(self.core.card())
+        json_out(self.core.card())
     }
 }
 

@@ -282,7 +282,7 @@ impl Number<'_> {
 /// a backslash or a control character (or `b.len()`). Eight bytes at a time: in each lane,
 /// `(x - 0x01…) & !x & 0x80…` flags a zero byte, exactly for the first one, so the lowest flag
 /// is the first byte that matches.
-fn plain_run(b: &[u8], mut i: usize) -> usize {
+pub(crate) fn plain_run(b: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     while let Some(lane) = b.get(i..i + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()) {

@@ -1,5 +1,6 @@
 //! Shared by the reader tests: one-step changes of a JSON value, to run two readers on, and the
-//! comparison of their answers.
+//! comparison of their answers. Each test file uses some of it.
+#![allow(dead_code)]
 
 use std::fmt::Debug;
 
