@@ -106,6 +106,18 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// A string quoted in a message as JSON would write it (`"caf\u00e9"` stays `"café"`; quotes,
+/// backslashes and control characters are escaped), the same in every message.
+pub struct Quoted<'a>(pub &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::with_capacity(self.0.len() + 2);
+        crate::output::string(&mut s, self.0);
+        f.write_str(&s)
+    }
+}
+
 /// An error with a code, a path into the input and a message.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Error {
@@ -205,3 +217,23 @@ impl fmt::Display for Errors {
 impl std::error::Error for Errors {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::Quoted;
+
+    #[test]
+    fn strings_in_messages_are_quoted_as_json_writes_them() {
+        for s in [
+            "",
+            "plain",
+            "a\"b\\c",
+            "tab\there\n",
+            "\u{1}\u{1b}\u{7f}",
+            "café 😀 e\u{301}",
+        ] {
+            assert_eq!(Quoted(s).to_string(), serde_json::to_string(s).unwrap());
+        }
+        assert_eq!(Quoted("x\u{1b}").to_string(), "\"x\\u001b\"");
+    }
+}

@@ -42,7 +42,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::{Error, ErrorCode};
+use crate::error::{Error, ErrorCode, Quoted};
 
 /// A tagged serde error message: the tag carries the stable code through serde's string errors.
 pub(crate) fn tagged(code: ErrorCode, msg: impl fmt::Display) -> String {
@@ -135,21 +135,26 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
             '.' if !seen_dot => seen_dot = true,
             _ => {
                 return Err(format!(
-                    "{s:?} is not a decimal number (write digits with an optional '-' and '.', e.g. \"0.0079\")"
+                    "{} is not a decimal number (write digits with an optional '-' and '.', e.g. \"0.0079\")",
+                    Quoted(s)
                 ))
             }
         }
     }
     if !seen_digit {
-        return Err(format!("{s:?} is not a decimal number"));
+        return Err(format!("{} is not a decimal number", Quoted(s)));
     }
     if body.starts_with('.') || body.ends_with('.') {
         return Err(format!(
-            "{s:?} is not a decimal number (digits are needed on both sides of '.')"
+            "{} is not a decimal number (digits are needed on both sides of '.')",
+            Quoted(s)
         ));
     }
     Decimal::from_str_exact(s).map_err(|_| {
-        format!("{s:?} has more digits than a 96-bit decimal holds exactly (28 significant digits)")
+        format!(
+            "{} has more digits than a 96-bit decimal holds exactly (28 significant digits)",
+            Quoted(s)
+        )
     })
 }
 

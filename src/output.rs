@@ -29,7 +29,7 @@ pub fn to_json<T: WriteJson + ?Sized>(v: &T) -> String {
 /// A JSON string, escaped as serde_json escapes it: `"`, `\` and control characters; every other
 /// character as itself. Runs that need no escape are found eight bytes at a time.
 #[inline(never)]
-fn string(out: &mut String, s: &str) {
+pub(crate) fn string(out: &mut String, s: &str) {
     let b = s.as_bytes();
     out.reserve(b.len() + 2);
     out.push('"');

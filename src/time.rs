@@ -161,10 +161,16 @@ fn parse_inner(s: &str) -> Option<Instant> {
 /// `2025-01-31T12:00Z` or `2025-01-31` (midnight UTC).
 pub fn parse_instant(s: &str) -> Result<Instant, String> {
     let t = parse_inner(s).ok_or_else(|| {
-        format!("{s:?} is not an ISO-8601 date or time (e.g. \"2025-01-31\" or \"2025-01-31T12:00:00Z\")")
+        format!(
+            "{} is not an ISO-8601 date or time (e.g. \"2025-01-31\" or \"2025-01-31T12:00:00Z\")",
+            crate::error::Quoted(s)
+        )
     })?;
     if !(MIN_INSTANT..=MAX_INSTANT).contains(&t) {
-        return Err(format!("{s:?} is outside the years 1970 to 9999"));
+        return Err(format!(
+            "{} is outside the years 1970 to 9999",
+            crate::error::Quoted(s)
+        ));
     }
     Ok(t)
 }
@@ -223,7 +229,8 @@ pub fn parse_offset(s: &str) -> Result<i32, String> {
     match parse_offset_at(&mut p) {
         Some(o) if p.done() => Ok(o as i32),
         _ => Err(format!(
-            "{s:?} is not a UTC offset (e.g. \"+02:00\", \"-05:00\" or \"UTC\")"
+            "{} is not a UTC offset (e.g. \"+02:00\", \"-05:00\" or \"UTC\")",
+            crate::error::Quoted(s)
         )),
     }
 }

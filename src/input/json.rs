@@ -163,7 +163,7 @@ impl fmt::Display for Found<'_> {
             Unexpected::Signed(n) => write!(f, "integer `{n}`"),
             Unexpected::Float(_) => f.write_str("floating point number"),
             Unexpected::Char(c) => write!(f, "character `{c}`"),
-            Unexpected::Str(s) => write!(f, "string {s:?}"),
+            Unexpected::Str(s) => write!(f, "string {}", crate::error::Quoted(s)),
             Unexpected::Bytes(_) => f.write_str("byte array"),
             Unexpected::Unit => f.write_str("null"),
             Unexpected::Option => f.write_str("Option value"),

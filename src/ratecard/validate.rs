@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::*;
-use crate::error::ErrorCode as C;
+use crate::error::{ErrorCode as C, Quoted};
 use crate::money::Rounding;
 use crate::time::parse_instant;
 
@@ -217,8 +217,8 @@ pub fn validate(card: &RateCard) -> Result<(), Errors> {
             C::InvalidValue,
             "currency",
             format!(
-                "{:?} is not an ISO 4217 code such as \"USD\"",
-                card.currency
+                "{} is not an ISO 4217 code such as \"USD\"",
+                Quoted(&card.currency)
             ),
         );
     }
@@ -256,7 +256,7 @@ pub fn validate(card: &RateCard) -> Result<(), Errors> {
             ck.err(
                 C::InvalidValue,
                 &path,
-                format!("service id {id:?} must start with a letter and use letters, digits, '_', '-' or '.' (64 at most)"),
+                format!("service id {} must start with a letter and use letters, digits, '_', '-' or '.' (64 at most)", Quoted(id)),
             );
         }
         ck.pricing(&s.pricing, &format!("{path}.pricing"));
@@ -320,14 +320,17 @@ pub fn validate(card: &RateCard) -> Result<(), Errors> {
             ck.err(
                 C::InvalidValue,
                 format!("carriers[{i}].id"),
-                format!("carrier id {:?} is not a valid id", c.id),
+                format!("carrier id {} is not a valid id", Quoted(&c.id)),
             );
         }
         if let Some(j) = card.carriers[..i].iter().position(|o| o.id == c.id) {
             ck.err(
                 C::DuplicateEntry,
                 format!("carriers[{i}].id"),
-                format!("carrier {:?} is already listed at carriers[{j}]", c.id),
+                format!(
+                    "carrier {} is already listed at carriers[{j}]",
+                    Quoted(&c.id)
+                ),
             );
         }
     }
@@ -365,7 +368,7 @@ pub fn validate(card: &RateCard) -> Result<(), Errors> {
             ck.err(
                 C::UnknownCarrier,
                 format!("{p}.carrier"),
-                format!("carrier {:?} is not in `carriers`", e.carrier),
+                format!("carrier {} is not in `carriers`", Quoted(&e.carrier)),
             );
         }
         ck.non_negative(Some(e.amount), &format!("{p}.amount"), "amount");

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, ErrorCode as C, Errors};
+use crate::error::{Error, ErrorCode as C, Errors, Quoted};
 use crate::fees::FeeIndex;
 use crate::input::own_cow;
 use crate::money::{add, mul, Dec, Sum};
@@ -364,7 +364,7 @@ impl RatingEngine {
                 return Err(Error::new(
                     C::UnknownService,
                     format!("used.{id}"),
-                    format!("no service {id:?} in the rate card"),
+                    format!("no service {} in the rate card", Quoted(id)),
                 ));
             };
             if i == svc {
@@ -494,8 +494,8 @@ impl RatingEngine {
                 C::UnknownService,
                 "service",
                 format!(
-                    "no service {:?} in the rate card (it has: {})",
-                    ev.service,
+                    "no service {} in the rate card (it has: {})",
+                    Quoted(&ev.service),
                     known.join(", ")
                 ),
             ));
@@ -700,7 +700,8 @@ impl RatingEngine {
                     C::UnknownCarrier,
                     "carrier",
                     format!(
-                        "no carrier {carrier:?} in the rate card (it has: {})",
+                        "no carrier {} in the rate card (it has: {})",
+                        Quoted(carrier),
                         known.join(", ")
                     ),
                 ));
