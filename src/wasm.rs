@@ -93,7 +93,7 @@ fn throw_all(es: Errors) -> JsValue {
 
 /// Outputs cross as JSON text parsed by the engine's `JSON.parse`: one string crossing the
 /// boundary beats a call per field. The rating results, rate cards and errors are written by hand
-/// ([`output`]: the text serde would write, with no serde code in the rating core).
+/// ([`output`]: the text serde would write, without serde's code in the rating core).
 fn json_out<T: WriteJson + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
     parse_out(&output::to_json(v))
 }
