@@ -7,7 +7,11 @@
 //!
 //! Where `f64` appears in `src/` (audited; none holds an amount of money):
 //! - here, [`decimal_from_f64`]: a JS number given for a decimal field, turned into the exact
-//!   `Decimal` it stands for or rejected; nothing is computed with it;
+//!   `Decimal` it stands for or rejected; nothing is computed with it (only another
+//!   deserializer's floats reach it: this crate's own hands an amount its digits);
+//! - `input::json`: a JSON number parsed as an `f64` only for a field that is itself a float (the
+//!   projection's volumes and shares above) or a self-describing value; an amount asks for its
+//!   digits instead (`json::DEC`), and an integer field reads an integer;
 //! - `projection::profile` and `projection::rng`: volumes per day, shapes, shares, growth,
 //!   variation, busy-period multipliers, call durations, probabilities and random draws, and
 //!   the draws' tables (`rng::Tables`: the ziggurat's layer edges and the 2^(j/64) of the
@@ -266,15 +270,7 @@ impl<'de> Deserialize<'de> for Dec {
 impl Dec {
     /// Read an amount by hand ([`crate::input::json`]): exactly what its `Deserialize` reads.
     pub fn read(d: &mut crate::input::json::Deserializer<'_>) -> crate::input::json::Result<Dec> {
-        let (text, is_number) = d.amount_text(&DecVisitor)?;
-        let parsed = if is_number {
-            decimal_from_number(&text)
-        } else {
-            parse_decimal(&text)
-        };
-        parsed
-            .map(Dec)
-            .map_err(|m| de::Error::custom(tagged(ErrorCode::InvalidNumber, m)))
+        d.amount(DecVisitor)
     }
 }
 
@@ -297,6 +293,16 @@ pub enum Strategy {
     /// Towards −∞.
     Floor,
 }
+
+crate::named!(Strategy, "enum Strategy", {
+    Strategy::HalfUp => "halfUp",
+    Strategy::HalfEven => "halfEven",
+    Strategy::HalfDown => "halfDown",
+    Strategy::Up => "up",
+    Strategy::Down => "down",
+    Strategy::Ceiling => "ceiling",
+    Strategy::Floor => "floor",
+});
 
 impl Strategy {
     pub fn rust(self) -> RoundingStrategy {
