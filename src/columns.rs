@@ -542,7 +542,7 @@ fn type_name(w: u32) -> Option<&'static str> {
 }
 
 fn number_type_name(w: u32) -> Option<&'static str> {
-    number_type_of(w).map(NumberType::name)
+    number_type_of(w).map(crate::input::json::Named::name)
 }
 
 /// Decimal digits of a `u32`, as `JSON.stringify` writes it.

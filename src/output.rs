@@ -4,14 +4,13 @@
 //! parses once.
 
 use crate::error::Error;
-use crate::money::{with_plain, Dec, Rounding, Strategy};
+use crate::input::json::Named;
+use crate::money::{with_plain, Dec, Rounding};
 use crate::ratecard::{
-    Carrier, CarrierFees, Direction, FeeChannel, FeeDirection, FeeEntry, FeeTiming, NumberType,
-    Pricing, PricingModel, RateCard, RoundingPoints, Service, ServiceKind, Source, Tier,
+    Carrier, CarrierFees, FeeEntry, NumberType, Pricing, RateCard, RoundingPoints, Service, Source,
+    Tier,
 };
-use crate::rating::{
-    BatchResult, CarrierTotal, Charge, Charges, Line, LineKind, ServiceTotal, Units,
-};
+use crate::rating::{BatchResult, CarrierTotal, Charge, Charges, Line, ServiceTotal, Units};
 use crate::segments::{Encoding, Replacement, SegmentedMessage, SmartEncodingReport};
 
 /// A value that writes itself as JSON.
@@ -83,22 +82,10 @@ impl WriteJson for u32 {
 }
 
 impl WriteJson for u64 {
-    #[inline(never)]
     fn write_json(&self, out: &mut String) {
-        let mut buf = [0u8; 20];
-        let mut i = buf.len();
-        let mut n = *self;
-        loop {
-            i -= 1;
-            if let Some(slot) = buf.get_mut(i) {
-                *slot = b'0' + (n % 10) as u8;
-            }
-            n /= 10;
-            if n == 0 || i == 0 {
-                break;
-            }
-        }
-        out.push_str(std::str::from_utf8(buf.get(i..).unwrap_or(b"0")).unwrap_or("0"));
+        with_plain(rust_decimal::Decimal::from(*self), |text| {
+            out.push_str(text)
+        })
     }
 }
 
@@ -194,22 +181,6 @@ impl<'a> Obj<'a> {
     }
 }
 
-fn kind_name(k: ServiceKind) -> Name {
-    Name(match k {
-        ServiceKind::Sms => "sms",
-        ServiceKind::Mms => "mms",
-        ServiceKind::Voice => "voice",
-        ServiceKind::Metered => "metered",
-    })
-}
-
-fn direction_name(d: Direction) -> Name {
-    Name(match d {
-        Direction::Outbound => "outbound",
-        Direction::Inbound => "inbound",
-    })
-}
-
 impl WriteJson for NumberType {
     fn write_json(&self, out: &mut String) {
         string(out, self.name())
@@ -238,18 +209,7 @@ impl WriteJson for Units {
 impl WriteJson for Line {
     fn write_json(&self, out: &mut String) {
         let mut o = Obj::new(out);
-        o.field(
-            "kind",
-            &Name(match self.kind {
-                LineKind::Usage => "usage",
-                LineKind::Allowance => "allowance",
-                LineKind::VolumeAdjustment => "volumeAdjustment",
-                LineKind::Package => "package",
-                LineKind::MinimumCharge => "minimumCharge",
-                LineKind::ConnectFee => "connectFee",
-                LineKind::CarrierFee => "carrierFee",
-            }),
-        );
+        o.field("kind", &Name(self.kind.name()));
         o.some("quantity", &self.quantity);
         o.some("unitPrice", &self.unit_price);
         o.field("amount", &self.amount);
@@ -269,8 +229,8 @@ impl WriteJson for Charge {
     fn write_json(&self, out: &mut String) {
         let mut o = Obj::new(out);
         o.field("service", &*self.service);
-        o.field("kind", &kind_name(self.kind));
-        o.field("direction", &direction_name(self.direction));
+        o.field("kind", &Name(self.kind.name()));
+        o.field("direction", &Name(self.direction.name()));
         o.field("units", &self.units);
         o.field("lines", &self.lines);
         o.field("usage", &self.usage);
@@ -376,18 +336,7 @@ impl WriteJson for Rounding {
     fn write_json(&self, out: &mut String) {
         let mut o = Obj::new(out);
         o.field("scale", &self.scale);
-        o.field(
-            "strategy",
-            &Name(match self.strategy {
-                Strategy::HalfUp => "halfUp",
-                Strategy::HalfEven => "halfEven",
-                Strategy::HalfDown => "halfDown",
-                Strategy::Up => "up",
-                Strategy::Down => "down",
-                Strategy::Ceiling => "ceiling",
-                Strategy::Floor => "floor",
-            }),
-        );
+        o.field("strategy", &Name(self.strategy.name()));
         o.end();
     }
 }
@@ -424,15 +373,7 @@ impl WriteJson for Tier {
 impl WriteJson for Pricing {
     fn write_json(&self, out: &mut String) {
         let mut o = Obj::new(out);
-        o.field(
-            "model",
-            &Name(match self.model {
-                PricingModel::Flat => "flat",
-                PricingModel::Graduated => "graduated",
-                PricingModel::Volume => "volume",
-                PricingModel::Package => "package",
-            }),
-        );
+        o.field("model", &Name(self.model.name()));
         o.some("unitPrice", &self.unit_price);
         o.some("tiers", &self.tiers);
         o.some("packageSize", &self.package_size);
@@ -446,7 +387,7 @@ impl WriteJson for Pricing {
 impl WriteJson for Service {
     fn write_json(&self, out: &mut String) {
         let mut o = Obj::new(out);
-        o.field("kind", &kind_name(self.kind));
+        o.field("kind", &Name(self.kind.name()));
         o.some("label", &self.label);
         o.some("unit", &self.unit);
         o.field("pricing", &self.pricing);
@@ -481,21 +422,8 @@ impl WriteJson for FeeEntry {
     fn write_json(&self, out: &mut String) {
         let mut o = Obj::new(out);
         o.field("carrier", &self.carrier);
-        o.field(
-            "channel",
-            &Name(match self.channel {
-                FeeChannel::Sms => "sms",
-                FeeChannel::Mms => "mms",
-            }),
-        );
-        o.field(
-            "direction",
-            &Name(match self.direction {
-                FeeDirection::Outbound => "outbound",
-                FeeDirection::Inbound => "inbound",
-                FeeDirection::Both => "both",
-            }),
-        );
+        o.field("channel", &Name(self.channel.name()));
+        o.field("direction", &Name(self.direction.name()));
         o.field("numberType", &self.number_type);
         o.field("amount", &self.amount);
         o.field("from", &self.from);
@@ -508,13 +436,7 @@ impl WriteJson for FeeEntry {
 impl WriteJson for CarrierFees {
     fn write_json(&self, out: &mut String) {
         let mut o = Obj::new(out);
-        o.field(
-            "timing",
-            &Name(match self.timing {
-                FeeTiming::Immediate => "immediate",
-                FeeTiming::Deferred => "deferred",
-            }),
-        );
+        o.field("timing", &Name(self.timing.name()));
         o.some("deferHours", &self.defer_hours);
         o.field("schedule", &self.schedule);
         o.end();

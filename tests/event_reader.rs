@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 mod common;
-use common::{agree, get_mut, one_step_changes, places};
+use common::{agree, one_step_changes};
 
 #[allow(dead_code)]
 mod mirror {
@@ -213,31 +213,14 @@ fn events_borrow_from_the_input() {
 }
 
 fn junk() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::from),
-        any::<i64>().prop_map(Value::from),
-        (-1e3f64..1e3).prop_map(Value::from),
-        "[a-zA-Z0-9.\\-]{0,8}".prop_map(Value::from),
-        prop::sample::select(vec![
-            "sms", "inbound", "tollFree", "GSM-7", "auto", "totals", "1.5", "-2"
-        ])
-        .prop_map(Value::from),
-    ];
-    leaf.prop_recursive(2, 8, 3, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
-            prop::collection::btree_map(
-                prop::sample::select(vec![
-                    "service", "text", "count", "encoding", "used", "charges", "x"
-                ])
-                .prop_map(String::from),
-                inner,
-                0..3
-            )
-            .prop_map(|m| Value::Object(m.into_iter().collect())),
-        ]
-    })
+    common::junk(
+        vec![
+            "sms", "inbound", "tollFree", "GSM-7", "auto", "totals", "1.5", "-2",
+        ],
+        vec![
+            "service", "text", "count", "encoding", "used", "charges", "x",
+        ],
+    )
 }
 
 proptest! {
@@ -245,13 +228,8 @@ proptest! {
 
     #[test]
     fn random_changes_read_the_same(picks in prop::collection::vec((any::<prop::sample::Index>(), junk()), 1..4), which in 0..6usize) {
-        let mut v = if which == 0 { sample_events() } else { sample_options()[which - 1].clone() };
-        for (at, value) in picks {
-            let mut all = Vec::new();
-            places(&v, &mut Vec::new(), &mut all);
-            let path = at.get(&all).clone();
-            *get_mut(&mut v, &path) = value;
-        }
+        let base = if which == 0 { sample_events() } else { sample_options()[which - 1].clone() };
+        let v = common::change_at(base, picks);
         let text = v.to_string();
         let r = if which == 0 { events(&text) } else { options(&text) };
         prop_assert!(r.is_ok(), "{}: {}", text, r.unwrap_err());

@@ -143,3 +143,26 @@ fn errors_and_every_readable_change_of_a_card_are_written_as_serde_writes_them()
     });
     assert!(written.get() > 200, "{}", written.get());
 }
+
+/// Each unit enum's one table of JSON names is the names serde writes, variant for variant.
+#[test]
+fn enum_names_are_the_names_serde_writes() {
+    use creditcast::input::json::Named;
+    fn check<T: Named + serde::Serialize>() {
+        assert_eq!(T::NAMES.len(), T::ALL.len(), "{}", T::EXPECTING);
+        for (v, name) in T::ALL.iter().zip(T::NAMES) {
+            assert_eq!(v.name(), *name);
+            assert_eq!(serde_json::to_string(v).unwrap(), format!("\"{name}\""));
+        }
+    }
+    use creditcast::ratecard::*;
+    check::<NumberType>();
+    check::<ServiceKind>();
+    check::<PricingModel>();
+    check::<Direction>();
+    check::<FeeChannel>();
+    check::<FeeDirection>();
+    check::<FeeTiming>();
+    check::<creditcast::money::Strategy>();
+    check::<creditcast::rating::LineKind>();
+}

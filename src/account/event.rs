@@ -339,6 +339,7 @@ pub(crate) enum Action<'e> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::json::Named;
 
     /// The names the columnar boundary uses to size JSON are the names serde writes.
     #[test]

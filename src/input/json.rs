@@ -632,9 +632,10 @@ impl<'de> Deserializer<'de> {
         }
     }
 
-    /// An amount ([`DEC`]): a string as text, a number as its text through `visit_bytes`.
+    /// An amount ([`DEC`], and `Dec::read`): a string's content through `visit_str`, a number's
+    /// text as written through `visit_bytes`.
     #[inline(never)]
-    fn dec<V: Visitor<'de>>(&mut self, v: V) -> Result<V::Value> {
+    pub fn amount<V: Visitor<'de>>(&mut self, v: V) -> Result<V::Value> {
         match self.ws() {
             Some(b'"') => match self.string()? {
                 Cow::Borrowed(s) => v.visit_str(s),
@@ -663,6 +664,35 @@ impl<'de> Deserializer<'de> {
             Cow::Owned(s) => v.visit_string(s),
         }
     }
+}
+
+/// A unit enum as JSON names it: one table per type, from which the hand readers pick a variant
+/// ([`Deserializer::one_of`]) and `crate::output` writes one. Made by [`named!`](crate::named).
+pub trait Named: Copy + 'static {
+    /// What a type error calls the type, as serde's derive does (`enum ServiceKind`).
+    const EXPECTING: &'static str;
+    /// Every variant's JSON name, in the order of [`ALL`](Self::ALL).
+    const NAMES: &'static [&'static str];
+    const ALL: &'static [Self];
+    /// The variant's JSON name.
+    fn name(self) -> &'static str;
+}
+
+/// Implement [`Named`]: `named!(Type, "enum Type", { Type::A => "a", Type::B => "b" });`.
+#[macro_export]
+macro_rules! named {
+    ($t:ty, $expecting:literal, { $($variant:path => $name:literal),+ $(,)? }) => {
+        impl $crate::input::json::Named for $t {
+            const EXPECTING: &'static str = $expecting;
+            const NAMES: &'static [&'static str] = &[$($name),+];
+            const ALL: &'static [Self] = &[$($variant),+];
+            fn name(self) -> &'static str {
+                match self {
+                    $($variant => $name),+
+                }
+            }
+        }
+    };
 }
 
 /// Reading by hand: a type whose shape is known reads its fields without serde's generated
@@ -765,28 +795,35 @@ impl<'de> Deserializer<'de> {
     /// A string, owned.
     #[inline(never)]
     pub fn text(&mut self) -> Result<String> {
-        if self.ws() != Some(b'"') {
-            return Err(self.invalid_type(&"a string"));
-        }
-        self.string().map(Cow::into_owned)
+        self.cow().map(Cow::into_owned)
     }
 
     /// A string, borrowed from the input when it has no escapes.
-    #[inline(never)]
     pub fn cow(&mut self) -> Result<Cow<'de, str>> {
+        self.string_or(&"a string")
+    }
+
+    /// A string, or the type error for what `exp` expected.
+    #[inline(never)]
+    fn string_or(&mut self, exp: &dyn Expected) -> Result<Cow<'de, str>> {
         if self.ws() != Some(b'"') {
-            return Err(self.invalid_type(&"a string"));
+            return Err(self.invalid_type(exp));
         }
         self.string()
     }
 
     /// `true` or `false`.
-    #[inline(never)]
     pub fn boolean(&mut self) -> Result<bool> {
+        self.boolean_or(&"a boolean")
+    }
+
+    /// `true` or `false`, or the type error for what `exp` expected.
+    #[inline(never)]
+    fn boolean_or(&mut self, exp: &dyn Expected) -> Result<bool> {
         match self.ws() {
             Some(b't') => self.literal("true").map(|()| true),
             Some(b'f') => self.literal("false").map(|()| false),
-            _ => Err(self.invalid_type(&"a boolean")),
+            _ => Err(self.invalid_type(exp)),
         }
     }
 
@@ -842,14 +879,13 @@ impl<'de> Deserializer<'de> {
         }
     }
 
-    /// An amount's text: a string's content, or a number as written (`is_number`).
-    #[inline(never)]
-    pub fn amount_text(&mut self, exp: &dyn Expected) -> Result<(Cow<'de, str>, bool)> {
-        match self.ws() {
-            Some(b'"') => Ok((self.string()?, false)),
-            Some(b'-' | b'0'..=b'9') => Ok((Cow::Borrowed(self.number()?.text), true)),
-            _ => Err(self.invalid_type(exp)),
-        }
+    /// A unit enum's variant, by its JSON name ([`Named`]).
+    pub fn one_of<T: Named>(&mut self) -> Result<T> {
+        let i = self.variant(&T::EXPECTING, T::NAMES)?;
+        T::ALL
+            .get(i)
+            .copied()
+            .ok_or_else(|| de::Error::unknown_variant("", T::NAMES))
     }
 }
 
@@ -882,17 +918,8 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
 
     #[inline(never)]
     fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        match self.ws() {
-            Some(b't') => {
-                self.literal("true")?;
-                v.visit_bool(true)
-            }
-            Some(b'f') => {
-                self.literal("false")?;
-                v.visit_bool(false)
-            }
-            _ => Err(self.invalid_type(&v)),
-        }
+        let b = self.boolean_or(&v)?;
+        v.visit_bool(b)
     }
 
     forward_to!(deserialize_i64: deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i128
@@ -922,9 +949,9 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     }
     #[inline(never)]
     fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        match self.ws() {
-            Some(b'"') => self.visit_string(v),
-            _ => Err(self.invalid_type(&v)),
+        match self.string_or(&v)? {
+            Cow::Borrowed(s) => v.visit_borrowed_str(s),
+            Cow::Owned(s) => v.visit_string(s),
         }
     }
     fn deserialize_string<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
@@ -942,23 +969,19 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
 
     #[inline(never)]
     fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        match self.ws() {
-            Some(b'n') => {
-                self.literal("null")?;
-                v.visit_none()
-            }
-            _ => v.visit_some(self),
+        if self.null()? {
+            v.visit_none()
+        } else {
+            v.visit_some(self)
         }
     }
 
     #[inline(never)]
     fn deserialize_unit<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        match self.ws() {
-            Some(b'n') => {
-                self.literal("null")?;
-                v.visit_unit()
-            }
-            _ => Err(self.invalid_type(&v)),
+        if self.null()? {
+            v.visit_unit()
+        } else {
+            Err(self.invalid_type(&v))
         }
     }
     fn deserialize_unit_struct<V: Visitor<'de>>(
@@ -978,7 +1001,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         v: V,
     ) -> Result<V::Value> {
         if name == DEC {
-            self.dec(v)
+            self.amount(v)
         } else if name == RAW {
             self.raw(v)
         } else {

@@ -199,16 +199,46 @@ pub enum NumberType {
     ShortCode,
 }
 
-impl NumberType {
-    /// The name as written in JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            NumberType::TenDlc => "10dlc",
-            NumberType::TollFree => "tollFree",
-            NumberType::ShortCode => "shortCode",
-        }
-    }
-}
+crate::named!(NumberType, "enum NumberType", {
+    NumberType::TenDlc => "10dlc",
+    NumberType::TollFree => "tollFree",
+    NumberType::ShortCode => "shortCode",
+});
+
+crate::named!(ServiceKind, "enum ServiceKind", {
+    ServiceKind::Sms => "sms",
+    ServiceKind::Mms => "mms",
+    ServiceKind::Voice => "voice",
+    ServiceKind::Metered => "metered",
+});
+
+crate::named!(PricingModel, "enum PricingModel", {
+    PricingModel::Flat => "flat",
+    PricingModel::Graduated => "graduated",
+    PricingModel::Volume => "volume",
+    PricingModel::Package => "package",
+});
+
+crate::named!(Direction, "enum Direction", {
+    Direction::Outbound => "outbound",
+    Direction::Inbound => "inbound",
+});
+
+crate::named!(FeeChannel, "enum FeeChannel", {
+    FeeChannel::Sms => "sms",
+    FeeChannel::Mms => "mms",
+});
+
+crate::named!(FeeDirection, "enum FeeDirection", {
+    FeeDirection::Outbound => "outbound",
+    FeeDirection::Inbound => "inbound",
+    FeeDirection::Both => "both",
+});
+
+crate::named!(FeeTiming, "enum FeeTiming", {
+    FeeTiming::Immediate => "immediate",
+    FeeTiming::Deferred => "deferred",
+});
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,

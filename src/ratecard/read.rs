@@ -37,56 +37,12 @@ fn list<T>(d: &mut Json<'_>, item: impl Fn(&mut Json<'_>) -> Result<T>) -> Resul
     Ok(out)
 }
 
-/// One of a unit enum's variants, by its JSON name.
-fn pick<T: Copy>(
-    d: &mut Json<'_>,
-    exp: &str,
-    names: &'static [&'static str],
-    values: &[T],
-) -> Result<T> {
-    let i = d.variant(&exp, names)?;
-    values
-        .get(i)
-        .copied()
-        .ok_or_else(|| de::Error::custom("unknown variant"))
-}
-
-fn number_type(d: &mut Json<'_>) -> Result<NumberType> {
-    use NumberType as N;
-    pick(
-        d,
-        "enum NumberType",
-        &["10dlc", "tollFree", "shortCode"],
-        &[N::TenDlc, N::TollFree, N::ShortCode],
-    )
-}
-
-fn strategy(d: &mut Json<'_>) -> Result<Strategy> {
-    use Strategy as S;
-    pick(
-        d,
-        "enum Strategy",
-        &[
-            "halfUp", "halfEven", "halfDown", "up", "down", "ceiling", "floor",
-        ],
-        &[
-            S::HalfUp,
-            S::HalfEven,
-            S::HalfDown,
-            S::Up,
-            S::Down,
-            S::Ceiling,
-            S::Floor,
-        ],
-    )
-}
-
 fn rounding(d: &mut Json<'_>) -> Result<Rounding> {
     let (mut scale, mut strat) = (None, None);
     d.object(&"struct Rounding", &["scale", "strategy"], &mut |d, i| {
         match i {
             0 => scale = Some(d.uint32()?),
-            _ => strat = Some(strategy(d)?),
+            _ => strat = Some(d.one_of()?),
         }
         Ok(())
     })?;
@@ -150,10 +106,9 @@ fn tier(d: &mut Json<'_>) -> Result<Tier> {
 }
 
 fn pricing(d: &mut Json<'_>) -> Result<Pricing> {
-    use PricingModel as M;
     let mut model = None;
     let mut p = Pricing {
-        model: M::Flat,
+        model: PricingModel::Flat,
         unit_price: None,
         tiers: None,
         package_size: None,
@@ -172,14 +127,7 @@ fn pricing(d: &mut Json<'_>) -> Result<Pricing> {
     ];
     d.object(&"struct Pricing", FIELDS, &mut |d, i| {
         match i {
-            0 => {
-                model = Some(pick(
-                    d,
-                    "enum PricingModel",
-                    &["flat", "graduated", "volume", "package"],
-                    &[M::Flat, M::Graduated, M::Volume, M::Package],
-                )?)
-            }
+            0 => model = Some(d.one_of()?),
             1 => p.unit_price = optional_dec(d)?,
             2 => p.tiers = d.nullable(|d| list(d, tier))?,
             3 => p.package_size = optional_dec(d)?,
@@ -229,7 +177,6 @@ fn segmentation(d: &mut Json<'_>) -> Result<Segmentation> {
 }
 
 fn service(d: &mut Json<'_>) -> Result<Service> {
-    use ServiceKind as K;
     let (mut kind, mut label, mut unit, mut pricing_) = (None, None, None, None);
     let (mut inbound, mut billing, mut connect_fee, mut seg) = (None, None, None, None);
     const FIELDS: &[&str] = &[
@@ -244,14 +191,7 @@ fn service(d: &mut Json<'_>) -> Result<Service> {
     ];
     d.object(&"struct Service", FIELDS, &mut |d, i| {
         match i {
-            0 => {
-                kind = Some(pick(
-                    d,
-                    "enum ServiceKind",
-                    &["sms", "mms", "voice", "metered"],
-                    &[K::Sms, K::Mms, K::Voice, K::Metered],
-                )?)
-            }
+            0 => kind = Some(d.one_of()?),
             1 => label = optional_text(d)?,
             2 => unit = optional_text(d)?,
             3 => pricing_ = Some(pricing(d)?),
@@ -305,24 +245,9 @@ fn fee_entry(d: &mut Json<'_>) -> Result<FeeEntry> {
     d.object(&"struct FeeEntry", FIELDS, &mut |d, i| {
         match i {
             0 => carrier_ = Some(d.text()?),
-            1 => {
-                channel = Some(pick(
-                    d,
-                    "enum FeeChannel",
-                    &["sms", "mms"],
-                    &[FeeChannel::Sms, FeeChannel::Mms],
-                )?)
-            }
-            2 => {
-                use FeeDirection as F;
-                direction = Some(pick(
-                    d,
-                    "enum FeeDirection",
-                    &["outbound", "inbound", "both"],
-                    &[F::Outbound, F::Inbound, F::Both],
-                )?)
-            }
-            3 => number_type_ = Some(number_type(d)?),
+            1 => channel = Some(d.one_of()?),
+            2 => direction = Some(d.one_of()?),
+            3 => number_type_ = Some(d.one_of()?),
             4 => amount = Some(Dec::read(d)?),
             5 => from = Some(d.text()?),
             6 => until = optional_text(d)?,
@@ -349,14 +274,7 @@ fn carrier_fees(d: &mut Json<'_>) -> Result<CarrierFees> {
         &["timing", "deferHours", "schedule"],
         &mut |d, i| {
             match i {
-                0 => {
-                    f.timing = pick(
-                        d,
-                        "enum FeeTiming",
-                        &["immediate", "deferred"],
-                        &[FeeTiming::Immediate, FeeTiming::Deferred],
-                    )?
-                }
+                0 => f.timing = d.one_of()?,
                 1 => f.defer_hours = d.nullable(Json::uint32)?,
                 _ => f.schedule = list(d, fee_entry)?,
             }
@@ -412,7 +330,7 @@ pub fn card(d: &mut Json<'_>) -> Result<RateCard> {
             3 => c.effective_from = optional_text(d)?,
             4 => c.sources = list(d, source)?,
             5 => rounding_ = Some(rounding_points(d)?),
-            6 => c.default_number_type = number_type(d)?,
+            6 => c.default_number_type = d.one_of()?,
             7 => {
                 let mut m = BTreeMap::new();
                 d.entries(&"a map", &mut |d, key| {

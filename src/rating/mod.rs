@@ -92,6 +92,16 @@ pub enum LineKind {
     CarrierFee,
 }
 
+crate::named!(LineKind, "enum LineKind", {
+    LineKind::Usage => "usage",
+    LineKind::Allowance => "allowance",
+    LineKind::VolumeAdjustment => "volumeAdjustment",
+    LineKind::Package => "package",
+    LineKind::MinimumCharge => "minimumCharge",
+    LineKind::ConnectFee => "connectFee",
+    LineKind::CarrierFee => "carrierFee",
+});
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Line {
@@ -232,6 +242,12 @@ pub enum ChargeDetail {
     /// Totals for the batch only.
     None,
 }
+
+crate::named!(ChargeDetail, "enum ChargeDetail", {
+    ChargeDetail::Full => "full",
+    ChargeDetail::Totals => "totals",
+    ChargeDetail::None => "none",
+});
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BatchOptions {

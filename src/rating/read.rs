@@ -8,12 +8,11 @@ use std::collections::BTreeMap;
 
 use serde::de::{self, Deserialize, Deserializer};
 
-use super::{BatchOptions, ChargeDetail, RateContext, UsageEvent};
+use super::{BatchOptions, RateContext, UsageEvent};
 use crate::error::Error;
 use crate::input::json::{Deserializer as Json, Result};
 use crate::input::{by_hand, null_refused, read};
 use crate::money::Dec;
-use crate::ratecard::{Direction, NumberType};
 use crate::segments::{Encoding, SegmentOptions};
 
 /// An optional field that refuses an explicit `null` (see [`crate::input::non_null`]).
@@ -25,18 +24,6 @@ fn not_null<'de, T>(
         return Err(null_refused());
     }
     f(d).map(Some)
-}
-
-pub(crate) fn number_type(d: &mut Json<'_>) -> Result<NumberType> {
-    const ALL: [NumberType; 3] = [
-        NumberType::TenDlc,
-        NumberType::TollFree,
-        NumberType::ShortCode,
-    ];
-    let i = d.variant(&"enum NumberType", &["10dlc", "tollFree", "shortCode"])?;
-    ALL.get(i)
-        .copied()
-        .ok_or_else(|| de::Error::custom("unknown variant"))
 }
 
 /// One usage event; its strings borrow from the input when they have no escapes.
@@ -58,20 +45,14 @@ pub fn usage_event<'de>(d: &mut Json<'de>) -> Result<UsageEvent<'de>> {
     d.object(&"struct UsageEvent", FIELDS, &mut |d, i| {
         match i {
             0 => service = Some(d.cow()?),
-            1 => {
-                e.direction = if d.variant(&"enum Direction", &["outbound", "inbound"])? == 0 {
-                    Direction::Outbound
-                } else {
-                    Direction::Inbound
-                }
-            }
+            1 => e.direction = d.one_of()?,
             2 => e.text = not_null(d, Json::cow)?,
             3 => e.segments = not_null(d, Json::uint32)?,
             4 => e.count = not_null(d, Json::uint32)?,
             5 => e.duration_seconds = not_null(d, Dec::read)?,
             6 => e.quantity = not_null(d, Dec::read)?,
             7 => e.carrier = not_null(d, Json::cow)?,
-            8 => e.number_type = not_null(d, number_type)?,
+            8 => e.number_type = not_null(d, Json::one_of)?,
             _ => e.at = not_null(d, Json::cow)?,
         }
         Ok(())
@@ -133,10 +114,7 @@ impl<'de> Deserialize<'de> for RateContext {
 pub fn batch_options(d: &mut Json<'_>) -> Result<BatchOptions> {
     let mut o = BatchOptions::default();
     d.object(&"struct BatchOptions", &["charges"], &mut |d, _| {
-        const ALL: [ChargeDetail; 3] =
-            [ChargeDetail::Full, ChargeDetail::Totals, ChargeDetail::None];
-        let i = d.variant(&"enum ChargeDetail", &["full", "totals", "none"])?;
-        o.charges = ALL.get(i).copied().unwrap_or_default();
+        o.charges = d.one_of()?;
         Ok(())
     })?;
     Ok(o)

@@ -4,6 +4,7 @@
 
 use std::fmt::Debug;
 
+use proptest::prelude::*;
 use serde_json::{json, Value};
 
 /// Two readers' answers to one text: the same value (compared by its `Debug` form: the oracle's
@@ -136,4 +137,39 @@ pub fn one_step_changes(base: &Value, agree: impl Fn(&str) -> Result<(), String>
         }
     }
     checked
+}
+
+/// A random JSON value to put in place of a field: scalars, `words` (values the schema knows,
+/// such as variant names) and small arrays and objects whose keys are among `keys`.
+pub fn junk(words: Vec<&'static str>, keys: Vec<&'static str>) -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        (-1e3f64..1e3).prop_map(Value::from),
+        "[a-zA-Z0-9.\\-]{0,8}".prop_map(Value::from),
+        prop::sample::select(words).prop_map(Value::from),
+    ];
+    leaf.prop_recursive(2, 8, 3, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+            prop::collection::btree_map(
+                prop::sample::select(keys.clone()).prop_map(String::from),
+                inner,
+                0..3
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// `v` with each of `picks` put in turn at a place chosen among those `v` then has.
+pub fn change_at(mut v: Value, picks: Vec<(prop::sample::Index, Value)>) -> Value {
+    for (at, value) in picks {
+        let mut all = Vec::new();
+        places(&v, &mut Vec::new(), &mut all);
+        let path = at.get(&all).clone();
+        *get_mut(&mut v, &path) = value;
+    }
+    v
 }
