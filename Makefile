@@ -19,9 +19,17 @@ setup-browser:
 ## release profile, opt-level "s") for `creditcast/rating`
 build: setup pkg/package.json
 
-pkg/package.json: $(WASM_SOURCES) scripts/package.mjs
-	wasm-pack build --target web --release --mode no-install --out-dir target/pkg-rating --out-name creditcast_wasm --no-pack -- --no-default-features
-	wasm-pack build --target web --profile wasm-speed --mode no-install --out-dir pkg --out-name creditcast_wasm --no-pack
+## Both WASM builds rebuild the standard library (`-Zbuild-std`, from the toolchain's rust-src)
+## with `-Cpanic=immediate-abort`: a panic is a trap, as with `panic = "abort"`, but without the
+## panic machinery and its messages. The same stable compiler accepts these flags with
+## RUSTC_BOOTSTRAP=1. They live in their own target directory (target/wasm-std), so the lint's
+## and the tests' builds keep their caches. See docs/performance.md, "Size".
+WASM_STD_ENV := RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$(CURDIR)/target/wasm-std RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+BUILD_STD := -Zbuild-std=std,panic_abort
+
+pkg/package.json: $(WASM_SOURCES) scripts/package.mjs Makefile
+	$(WASM_STD_ENV) wasm-pack build . --target web --release --mode no-install --out-dir target/pkg-rating --out-name creditcast_wasm --no-pack -- --no-default-features $(BUILD_STD) -Zbuild-std-features=optimize_for_size
+	$(WASM_STD_ENV) wasm-pack build . --target web --profile wasm-speed --mode no-install --out-dir target/pkg-full --out-name creditcast_wasm --no-pack -- $(BUILD_STD)
 	node scripts/package.mjs
 
 ## demo: serve the demo page on http://$(HOST):$(PORT)

@@ -116,6 +116,30 @@ test('the tarball is a complete package: metadata, exports map, every file the e
   assert.deepEqual(missing, [], `files referenced but not in the tarball (package.json "files"): ${missing.join(', ')}`);
 });
 
+test('the shipped JavaScript is minified, keeps its names, and maps back to its source', async () => {
+  const ours = new Set(readdirSync(join(root, 'js')).filter((f) => f.endsWith('.js')));
+  const scripts = [...packed].filter((f) => f.endsWith('.js'));
+  assert.ok(scripts.length >= 15, `only ${scripts.length} .js files in the tarball`);
+  for (const file of scripts) {
+    const text = readFileSync(join(work, 'pkg', file), 'utf8');
+    const name = posix.basename(file);
+    assert.ok(text.endsWith(`//# sourceMappingURL=${name}.map\n`), `${file} names no source map`);
+    assert.ok(packed.has(`${file}.map`), `${file}.map is not in the tarball`);
+    assert.ok(!/^\s*\/\//m.test(text.slice(0, text.lastIndexOf('//# sourceMappingURL'))), `${file} still has comment lines`);
+    const map = JSON.parse(readFileSync(join(work, 'pkg', `${file}.map`), 'utf8'));
+    assert.deepEqual(map.sources, [name]);
+    // The hand-written modules map back to js/ as it is in the repository.
+    if (ours.has(name)) assert.equal(map.sourcesContent[0], readFileSync(join(root, 'js', name), 'utf8'), `${file}.map`);
+    else assert.ok(map.sourcesContent[0].split('\n').length > 5, `${file}.map holds no readable source`);
+  }
+  for (const entry of ['node.js', 'rating/node.js']) {
+    const m = await import(pathToFileURL(join(work, 'pkg', entry)).href);
+    assert.equal(m.RatingEngine.name, 'RatingEngine', entry);
+    assert.equal(m.segmentMessage.name, 'segmentMessage', entry);
+    assert.equal(m.CreditcastError.name, 'CreditcastError', entry);
+  }
+});
+
 test('a fresh Node ESM project installs the tarball and calculates', { timeout: 60_000 }, async () => {
   const dir = project('node-app');
   await run('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline'], dir, 'installing the tarball');
