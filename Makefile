@@ -16,7 +16,7 @@ setup-browser:
 
 ## build: compile the WASM package into pkg/ (wasm-pack, wasm-opt from npm binaryen): the whole
 ## package (profile wasm-speed, opt-level 3), and the rating core alone (no `balance` feature,
-## release profile, opt-level "s") for `creditcast/rating`
+## release profile, opt-level "z") for `creditcast/rating`
 build: setup pkg/package.json
 
 ## Both WASM builds rebuild the standard library (`-Zbuild-std`, from the toolchain's rust-src)
