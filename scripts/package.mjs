@@ -124,7 +124,7 @@ const manifest = {
     'creditcast_wasm.js', 'creditcast_wasm.d.ts', 'creditcast_wasm_bg.wasm', 'creditcast_wasm_bg.wasm.d.ts',
     'rating/index.js', 'rating/index.d.ts', 'rating/node.js', 'rating/rating.js', 'rating/columns.js',
     'rating/creditcast_wasm.js', 'rating/creditcast_wasm_bg.wasm',
-    'README.md', 'LICENSE',
+    'README.md', 'LICENSE', 'LICENSE-icu4x',
   ],
   sideEffects: ['./index.js', './node.js', './rating/index.js', './rating/node.js'],
   keywords: ['sms', 'segments', 'billing', 'rating', 'prepaid', 'wasm'],
@@ -146,4 +146,6 @@ manifest.files.push(...scripts.map((f) => `${f}.map`));
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
 copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));
 if (existsSync(join(root, 'LICENSE'))) copyFileSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
+// The .wasm holds ICU4X's grapheme cluster data and code (icu_segmenter), under the Unicode License v3.
+copyFileSync(join(root, 'licenses', 'icu4x-LICENSE'), join(pkg, 'LICENSE-icu4x'));
 console.log(`pkg/: creditcast ${manifest.version} with ${names.length + wrapped.length} exports; creditcast/rating with ${ratingNames.length + ratingWrapped.length}`);

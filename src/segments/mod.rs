@@ -22,8 +22,8 @@ mod swar;
 
 use std::borrow::Cow;
 
+use icu_segmenter::GraphemeClusterSegmenter;
 use serde::{Deserialize, Serialize};
-use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 
 use crate::error::{Error, ErrorCode};
 
@@ -475,10 +475,19 @@ fn single_segment(text: &str, plan: &Plan) -> Option<usize> {
 }
 
 fn not_gsm7(text: &str, at: usize) -> Error {
-    let cluster = text
-        .grapheme_indices(true)
-        .find(|&(i, g)| i <= at && at < i.saturating_add(g.len()))
-        .map_or("", |(_, g)| g);
+    // The cluster holding byte `at`: from the last boundary at or before it to the next.
+    let mut start = 0;
+    let end = GraphemeClusterSegmenter::new()
+        .segment_str(text)
+        .find(|&b| {
+            let past = b > at;
+            if !past {
+                start = b;
+            }
+            past
+        })
+        .unwrap_or(start);
+    let cluster = text.get(start..end).unwrap_or("");
     let code_points: Vec<String> = cluster
         .chars()
         .map(|c| format!("U+{:04X}", c as u32))
@@ -540,7 +549,7 @@ fn non_gsm_cluster_spans(text: &str) -> Vec<(usize, usize)> {
             {
                 Some((_, '\r' | '\n')) | None => i,
                 Some((p, _)) => {
-                    let first = text.get(p..).and_then(|t| t.graphemes(true).next());
+                    let first = text.get(p..).and_then(first_cluster);
                     if first.is_some_and(|g| g.len() > i - p) {
                         p
                     } else {
@@ -549,7 +558,7 @@ fn non_gsm_cluster_spans(text: &str) -> Vec<(usize, usize)> {
                 }
             }
         };
-        let Some(g) = text.get(start..).and_then(|t| t.graphemes(true).next()) else {
+        let Some(g) = text.get(start..).and_then(first_cluster) else {
             break;
         };
         if seen.insert(g) {
@@ -559,6 +568,15 @@ fn non_gsm_cluster_spans(text: &str) -> Vec<(usize, usize)> {
         i = boundary;
     }
     out
+}
+
+/// The first extended grapheme cluster of `t` (UAX #29, ICU4X's Unicode data); `None` if `t` is
+/// empty.
+fn first_cluster(t: &str) -> Option<&str> {
+    let end = GraphemeClusterSegmenter::new()
+        .segment_str(t)
+        .find(|&b| b > 0)?;
+    t.get(..end)
 }
 
 fn smart_with_report(text: &str) -> (Cow<'_, str>, Vec<Replacement>) {
@@ -605,6 +623,8 @@ struct Cuts<'a> {
     /// Byte range of the last run of regional indicators looked at (all of it RIs, 4 bytes each),
     /// so that cuts in a long run of flags do not each count the run from its start.
     ri_run: (usize, usize),
+    /// Every cluster boundary of the text, found once when a cut first needs one.
+    boundaries: Option<Vec<usize>>,
 }
 
 impl<'a> Cuts<'a> {
@@ -624,6 +644,7 @@ impl<'a> Cuts<'a> {
             single: None,
             done: false,
             ri_run: (0, 0),
+            boundaries: None,
         }
     }
 
@@ -687,11 +708,44 @@ impl<'a> Cuts<'a> {
                 self.regional_indicators_before(at) % 2 == 0
             }
             (Some(b), Some(a)) if never_joins(b) && never_joins(a) => true,
-            // With the whole text as the chunk the cursor never asks for more context.
-            _ => GraphemeCursor::new(at, text.len(), true)
-                .is_boundary(text, 0)
-                .unwrap_or(true),
+            _ => self.is_cluster_boundary(at),
         }
+    }
+
+    /// Whether byte `at` is an extended grapheme cluster boundary. The text is segmented from
+    /// the nearest earlier point between two characters that never join (see `never_joins`;
+    /// not CR LF): a
+    /// boundary that no rule looks back across, since every rule that reads context before a
+    /// position (GB9c, GB11, GB12 and GB13) reads only joining characters there. Past 32
+    /// joining characters, every boundary of the text is found once and kept.
+    fn is_cluster_boundary(&mut self, at: usize) -> bool {
+        let text = self.text;
+        let mut from = at;
+        let mut after = text.get(at..).and_then(|t| t.chars().next());
+        for _ in 0..32 {
+            match text.get(..from).and_then(|t| t.chars().next_back()) {
+                Some(c)
+                    if !(never_joins(c) && after.is_some_and(never_joins))
+                        || (c == '\r' && after == Some('\n')) =>
+                {
+                    from = from.saturating_sub(c.len_utf8());
+                    after = Some(c);
+                }
+                _ => {
+                    return text.get(from..).is_some_and(|t| {
+                        GraphemeClusterSegmenter::new()
+                            .segment_str(t)
+                            .map(|b| b.saturating_add(from))
+                            .take_while(|&b| b <= at)
+                            .any(|b| b == at)
+                    })
+                }
+            }
+        }
+        self.boundaries
+            .get_or_insert_with(|| GraphemeClusterSegmenter::new().segment_str(text).collect())
+            .binary_search(&at)
+            .is_ok()
     }
 
     /// Regional indicators in the run that ends at byte `at`. Amortised: a walk back stops where
@@ -754,13 +808,69 @@ impl Iterator for Cuts<'_> {
 mod tests {
     use super::*;
 
+    /// `is_cluster_boundary` (from the nearest point between two characters that never join, or
+    /// from every boundary of the text past 32 joining characters) agrees with segmenting the
+    /// whole text, at every character boundary of texts mixing joining and plain characters.
+    #[test]
+    fn cluster_boundaries_from_a_window_are_those_of_the_whole_text() {
+        let marks = "\u{301}".repeat(40);
+        let pieces = [
+            "a",
+            "Z",
+            " ",
+            "\r\n",
+            "\n",
+            "é",
+            "e\u{301}",
+            "©",
+            "\u{200d}",
+            "👩‍👩‍👧",
+            "🇺🇸",
+            "🇺",
+            "क्ष",
+            "क",
+            "्",
+            "한",
+            "\u{1100}",
+            "\u{1161}",
+            "😀",
+            "🏼",
+            "\u{fe0f}",
+            "ا",
+            "中",
+            &marks,
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..3000 {
+            let len = 1 + next(24);
+            let text: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
+            let all: Vec<usize> = GraphemeClusterSegmenter::new().segment_str(&text).collect();
+            let mut cuts = Cuts::parts(&text, Encoding::Ucs2);
+            for (at, _) in text.char_indices().skip(1) {
+                let want = all.binary_search(&at).is_ok();
+                assert_eq!(cuts.is_cluster_boundary(at), want, "{text:?} at {at}");
+            }
+        }
+    }
+
     /// Between two `never_joins` characters every UAX #29 rule but GB999 (break) needs one side
     /// to be Extend, ZWJ, SpacingMark, Prepend, Hangul, an Indic consonant or a regional
-    /// indicator; show that no such character is one of those, by its behaviour at the cursor.
+    /// indicator; show that no such character is one of those, by its behaviour in the segmenter.
     #[test]
     fn never_joins_characters_are_none_of_the_joining_kinds() {
-        let boundary =
-            |s: &str, at: usize| GraphemeCursor::new(at, s.len(), true).is_boundary(s, 0);
+        let boundary = |s: &str, at: usize| {
+            Ok::<bool, ()>(
+                GraphemeClusterSegmenter::new()
+                    .segment_str(s)
+                    .any(|b| b == at),
+            )
+        };
         for c in (0..=0x10FFFFu32)
             .filter_map(char::from_u32)
             .filter(|&c| never_joins(c))
