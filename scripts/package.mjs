@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync, copyFileSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { transformSync } from 'esbuild';
+import { buildSync, transformSync } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = join(root, 'pkg');
@@ -87,6 +87,18 @@ mkdirSync(ratingDir);
 for (const f of ['creditcast_wasm.js', 'creditcast_wasm_bg.wasm']) copyFileSync(join(ratingOut, f), join(ratingDir, f));
 for (const f of ['rating.js', 'columns.js']) copyFileSync(join(root, 'js', f), join(ratingDir, f));
 writeEntries(ratingDir, { glueNames: ratingNames, wrapper: './rating.js', wrapperNames: ratingWrapped, errors: '../errors.js' });
+// Each of its entries is one module (with the .wasm and the shared error class): the glue, the
+// wrappers and the column encoder bundled and minified (esbuild, names kept, a source map with
+// the sources), for the smallest download.
+const bundled = ['rating/index.js', 'rating/node.js'];
+for (const f of bundled) {
+  buildSync({
+    entryPoints: [join(pkg, f)], outfile: join(pkg, f), allowOverwrite: true, bundle: true, format: 'esm',
+    platform: 'neutral', target: 'es2022', minify: true, keepNames: true, sourcemap: 'linked',
+    external: ['../errors.js', 'node:fs'], logLevel: 'error',
+  });
+}
+for (const f of ['rating.js', 'columns.js', 'creditcast_wasm.js']) rmSync(join(ratingDir, f));
 // Its declarations are the whole package's, narrowed to what it exports.
 writeFileSync(join(ratingDir, 'index.d.ts'), `${header}// creditcast/rating: the rating core alone, a smaller WASM for pages that only quote prices.
 export type * from '../types.js';
@@ -122,8 +134,7 @@ const manifest = {
   files: [
     'index.js', 'index.d.ts', 'types.d.ts', 'node.js', 'api.js', 'rating.js', 'columns.js', 'lists.js', 'pool.js', 'projection-worker.js', 'errors.js', 'errors.d.ts',
     'creditcast_wasm.js', 'creditcast_wasm.d.ts', 'creditcast_wasm_bg.wasm', 'creditcast_wasm_bg.wasm.d.ts',
-    'rating/index.js', 'rating/index.d.ts', 'rating/node.js', 'rating/rating.js', 'rating/columns.js',
-    'rating/creditcast_wasm.js', 'rating/creditcast_wasm_bg.wasm',
+    'rating/index.js', 'rating/index.d.ts', 'rating/node.js', 'rating/creditcast_wasm_bg.wasm',
     'README.md', 'LICENSE', 'LICENSE-icu4x',
   ],
   sideEffects: ['./index.js', './node.js', './rating/index.js', './rating/node.js'],
@@ -133,7 +144,7 @@ const manifest = {
 // The shipped JavaScript is minified (esbuild, names kept), as a page's bundler would: the
 // entry's download is the measure (`make bench`). Each file has a source map holding its source.
 const scripts = manifest.files.filter((f) => f.endsWith('.js'));
-for (const f of scripts) {
+for (const f of scripts.filter((f) => !bundled.includes(f))) {
   const file = join(pkg, f);
   const name = f.split('/').pop();
   const out = transformSync(readFileSync(file, 'utf8'), {
