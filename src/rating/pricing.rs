@@ -55,9 +55,7 @@ fn blocks(n: Decimal, size: Decimal, path: &str) -> Result<Decimal, Error> {
     if size <= Decimal::ZERO {
         return Ok(Decimal::ZERO);
     }
-    n.checked_div(size)
-        .map(|q| q.ceil())
-        .ok_or_else(|| Error::overflow(path))
+    super::ceil_div(n, size).ok_or_else(|| Error::overflow(path))
 }
 
 /// Price `q` units after `used` units of the period. Appends lines; returns the usage amount.
