@@ -395,6 +395,24 @@ impl<'a> EventColumns<'a> {
         Ok(out)
     }
 
+    /// Each usage event in order, read from the columns and handed to `rate` with its index,
+    /// without holding them all. An event that cannot be read is the error even after `rate`
+    /// failed on an earlier one, as when every event was read before any was rated.
+    pub fn each_usage_event(&self, rate: crate::rating::EventSink<'_>) -> Result<(), Error> {
+        let mut cursor = Cursor::default();
+        let mut events = self.words.chunks_exact(STRIDE).enumerate();
+        for (i, ev) in events.by_ref() {
+            let e = self.usage_event(i, ev, &mut cursor)?;
+            if let Err(rating) = rate(i, &e) {
+                for (j, ev) in events {
+                    self.usage_event(j, ev, &mut cursor)?;
+                }
+                return Err(rating);
+            }
+        }
+        Ok(())
+    }
+
     /// Scenario events in order, `chunk` at a time, each chunk handed to `f` with the index of
     /// its first event (paths `[i].field`).
     pub fn scenario_chunks(

@@ -397,9 +397,10 @@ impl RatingEngine {
         if cols.json_too_large(0, 0) {
             return Ok(JsValue::UNDEFINED);
         }
-        let evs = cols.usage_events().map_err(throw)?;
-        let mut r = self.core.rate_batch(&evs, opts).map_err(throw)?;
-        drop(evs);
+        let mut r = self
+            .core
+            .rate_each(cols.len(), &mut |rate| cols.each_usage_event(rate), opts)
+            .map_err(throw)?;
         // Per-event totals go back as `[result, distinct totals, Uint32Array of indices]`; the
         // JS entry puts `charges` back (last, where the JSON path has it).
         if let Some(Charges::Totals(totals)) = &r.charges {

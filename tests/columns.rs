@@ -321,6 +321,9 @@ fn rate_batch_from_columns_gives_the_json_paths_result() {
         let b = engine.rate_batch(&cols.usage_events().unwrap(), opts);
         assert_eq!(a, b);
         assert!(a.is_ok(), "{a:?}");
+        // Streamed from the columns, one event at a time (what `__rateBatchColumns` does).
+        let c = engine.rate_each(cols.len(), &mut |rate| cols.each_usage_event(rate), opts);
+        assert_eq!(a, c);
     }
     // Errors: the first bad event, as the JSON path names it.
     let all = usage_events();
@@ -339,6 +342,24 @@ fn rate_batch_from_columns_gives_the_json_paths_result() {
         (bad.code, bad.path.as_str()),
         (ErrorCode::NegativeValue, "[9].quantity")
     );
+    let streamed = engine.rate_each(
+        cols.len(),
+        &mut |rate| cols.each_usage_event(rate),
+        BatchOptions::default(),
+    );
+    assert_eq!(streamed, Err(bad));
+    // The rating stops at the first error: events after it are read, never rated.
+    let mut rated = Vec::new();
+    let r = cols.each_usage_event(&mut |i, _| {
+        rated.push(i);
+        if i == 3 {
+            Err(creditcast::Error::new(ErrorCode::InvalidInput, "", "stop"))
+        } else {
+            Ok(())
+        }
+    });
+    assert_eq!(r.map_err(|e| e.message), Err("stop".to_string()));
+    assert_eq!(rated, [0, 1, 2, 3]);
 }
 
 #[test]

@@ -315,6 +315,9 @@ pub struct RatingEngine {
     fees_deferred: bool,
 }
 
+/// The callback [`RatingEngine::rate_each`] hands its event source: rate event `i`.
+pub type EventSink<'s> = &'s mut dyn FnMut(usize, &UsageEvent<'_>) -> Result<(), Error>;
+
 /// Billable minutes are exact to 12 decimal places (61 s = 1.016666666667 min, half to even):
 /// 60/60, 6/6 or 30/6 billing is exact anyway; per-second billing is off by < 1e-12 minute.
 pub const MINUTE_SCALE: u32 = 12;
@@ -497,14 +500,33 @@ impl RatingEngine {
         events: &[UsageEvent<'_>],
         opts: BatchOptions,
     ) -> Result<BatchResult, Error> {
-        if events.len() > MAX_BATCH_EVENTS {
+        self.rate_each(
+            events.len(),
+            &mut |rate| {
+                events
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(i, ev)| rate(i, ev))
+            },
+            opts,
+        )
+    }
+
+    /// [`rate_batch`](Self::rate_batch) on `len` events that `each` reads one at a time and
+    /// hands to the rating callback with their index, so that a batch is never held whole (the
+    /// column path from JS). `each` returns the callback's first error, or its own if reading
+    /// an event fails.
+    pub fn rate_each(
+        &self,
+        len: usize,
+        each: &mut dyn FnMut(EventSink<'_>) -> Result<(), Error>,
+        opts: BatchOptions,
+    ) -> Result<BatchResult, Error> {
+        if len > MAX_BATCH_EVENTS {
             return Err(Error::new(
                 C::LimitExceeded,
                 "",
-                format!(
-                    "{} events; the limit per batch is {MAX_BATCH_EVENTS}",
-                    events.len()
-                ),
+                format!("{len} events; the limit per batch is {MAX_BATCH_EVENTS}"),
             ));
         }
         let mut counters = Counters::new();
@@ -513,11 +535,11 @@ impl RatingEngine {
         let mut full = Vec::new();
         let mut totals = Vec::new();
         match opts.charges {
-            ChargeDetail::Full => full.reserve(events.len()),
-            ChargeDetail::Totals => totals.reserve(events.len()),
+            ChargeDetail::Full => full.reserve(len),
+            ChargeDetail::Totals => totals.reserve(len),
             ChargeDetail::None => {}
         }
-        for (i, ev) in events.iter().enumerate() {
+        each(&mut |i, ev| {
             let at_path = || format!("[{i}]");
             let at = parse_at(ev).map_err(|e| e.at(&at_path()))?;
             let period = at.map(|t| month_index(t, 0)).unwrap_or(i64::MIN);
@@ -532,7 +554,8 @@ impl RatingEngine {
                 ChargeDetail::Totals => totals.push(Dec(core.total)),
                 ChargeDetail::None => {}
             }
-        }
+            Ok(())
+        })?;
         let charges = match opts.charges {
             ChargeDetail::Full => Some(Charges::Full(full)),
             ChargeDetail::Totals => Some(Charges::Totals(totals)),
