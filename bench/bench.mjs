@@ -57,7 +57,7 @@ const wasmRate = events.length / (tTotals / 1000);
 row(`rateBatch, WASM in Node, ${fmt(events.length)} SMS events (per-event totals)`, `${fmt(wasmRate)} events/s (${tTotals.toFixed(0)} ms)`, '≥ 1,000,000/s', wasmRate >= 1e6 ? 'yes' : 'NO');
 const [tFull] = best(() => engine.rateBatch(events, { charges: 'full' }), 1);
 row('rateBatch, WASM, same events with full per-event charges', `${fmt(events.length / (tFull / 1000))} events/s`);
-// The rating core alone (creditcast/rating) is built for size (opt-level "s"), the whole package
+// The rating core alone (creditcast/rating) is built for size (opt-level "z"), the whole package
 // for speed (opt-level 3): the same batch through the smaller build.
 {
   const rating = await import('../pkg/rating/node.js');
