@@ -573,6 +573,17 @@ fn non_gsm_cluster_spans(text: &str) -> Vec<(usize, usize)> {
 /// The first extended grapheme cluster of `t` (UAX #29, ICU4X's Unicode data); `None` if `t` is
 /// empty.
 fn first_cluster(t: &str) -> Option<&str> {
+    let mut chars = t.chars();
+    let first = chars.next()?;
+    // A character alone, or followed by one it never joins (see `never_joins`; CR LF aside), is
+    // a cluster of its own: no segmenter needed for accented Latin, Cyrillic, CJK and the like.
+    let alone = match chars.next() {
+        None => true,
+        Some(next) => never_joins(first) && never_joins(next) && !(first == '\r' && next == '\n'),
+    };
+    if alone {
+        return t.get(..first.len_utf8());
+    }
     let end = GraphemeClusterSegmenter::new()
         .segment_str(t)
         .find(|&b| b > 0)?;
@@ -809,8 +820,9 @@ mod tests {
     use super::*;
 
     /// `is_cluster_boundary` (from the nearest point between two characters that never join, or
-    /// from every boundary of the text past 32 joining characters) agrees with segmenting the
-    /// whole text, at every character boundary of texts mixing joining and plain characters.
+    /// from every boundary of the text past 32 joining characters) and `first_cluster` (from
+    /// every boundary) agree with segmenting the whole text, on texts mixing joining and plain
+    /// characters.
     #[test]
     fn cluster_boundaries_from_a_window_are_those_of_the_whole_text() {
         let marks = "\u{301}".repeat(40);
@@ -851,6 +863,15 @@ mod tests {
             let len = 1 + next(24);
             let text: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
             let all: Vec<usize> = GraphemeClusterSegmenter::new().segment_str(&text).collect();
+            // The first cluster from every boundary, with or without the fast path.
+            for w in all.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                assert_eq!(
+                    first_cluster(&text[a..]),
+                    Some(&text[a..b]),
+                    "{text:?} from {a}"
+                );
+            }
             let mut cuts = Cuts::parts(&text, Encoding::Ucs2);
             for (at, _) in text.char_indices().skip(1) {
                 let want = all.binary_search(&at).is_ok();
