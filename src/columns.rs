@@ -122,7 +122,7 @@ impl<'a> EventColumns<'a> {
         text: &'a [u8],
         lens: &'a [u32],
     ) -> Result<EventColumns<'a>, Error> {
-        if names.len() > 1 << 16 || words.len() % STRIDE != 0 {
+        if names.len() > 1 << 16 || !words.len().is_multiple_of(STRIDE) {
             return Err(bad("", "column sizes"));
         }
         let text = std::str::from_utf8(text).map_err(|_| bad("", "text is not UTF-8"))?;

@@ -299,7 +299,7 @@ impl Account {
     #[inline]
     pub(super) fn advance(&mut self, t: Instant) -> Result<(), Error> {
         // Nothing falls due by `t` (most calls): only the clock moves.
-        if t < self.month_end && self.pending_fees.front().map_or(true, |f| t < f.due) {
+        if t < self.month_end && self.pending_fees.front().is_none_or(|f| t < f.due) {
             self.now = self.now.max(t);
             return Ok(());
         }
@@ -311,7 +311,7 @@ impl Account {
     fn advance_due(&mut self, t: Instant) -> Result<(), Error> {
         loop {
             let fee_due = self.pending_fees.front().map(|f| f.due);
-            if self.month_end <= t && fee_due.map_or(true, |d| self.month_end <= d) {
+            if self.month_end <= t && fee_due.is_none_or(|d| self.month_end <= d) {
                 self.close_month()?;
                 continue;
             }

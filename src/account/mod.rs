@@ -422,7 +422,7 @@ impl Account {
 
     /// The next refusal will be listed (not only counted).
     pub(crate) fn lists_next_refusal(&self) -> bool {
-        self.tally.cap.map_or(true, |cap| self.refused.len() < cap)
+        self.tally.cap.is_none_or(|cap| self.refused.len() < cap)
     }
 
     /// Every refusal, listed or not.

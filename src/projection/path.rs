@@ -77,7 +77,7 @@ impl<'e> Plan<'e> {
                     v *= libm::pow(1.0 + sp.growth, d as f64 / DAYS_PER_MONTH);
                 }
                 for b in busy {
-                    let applies = b.services.as_ref().map_or(true, |l| l.contains(&s));
+                    let applies = b.services.as_ref().is_none_or(|l| l.contains(&s));
                     if applies && local >= b.from_day && local < b.to_day {
                         v *= b.multiplier;
                     }
@@ -742,7 +742,7 @@ impl Runner<'_, '_, '_> {
             return Ok(Triage::Refused);
         }
         let quiet =
-            limits.floor.map_or(true, |f| sum <= f) && limits.threshold.map_or(true, |th| sum < th);
+            limits.floor.is_none_or(|f| sum <= f) && limits.threshold.is_none_or(|th| sum < th);
         if let Some(h) = &mut self.held {
             if quiet && h.hold(si, sums) {
                 h.total = sum;
@@ -765,7 +765,7 @@ impl Runner<'_, '_, '_> {
         }
         let total = usage.checked_add(fees).filter(|t| *t > 0)?;
         let limits = self.limits(scale)?;
-        let sure = !limits.max.is_some_and(|max| total > max)
+        let sure = limits.max.is_none_or(|max| total <= max)
             && limits.refuses(total)
             && self.ids.get(si).is_some();
         // `normalized` fails only for a scale it cannot bring to 28 or below.

@@ -237,7 +237,7 @@ impl RatingEngine {
             _ => &s.outbound,
         };
         let linear = pricing.model == PricingModel::Flat
-            && pricing.included.map_or(true, |d| d.0.is_zero())
+            && pricing.included.is_none_or(|d| d.0.is_zero())
             && pricing.minimum_per_event.is_none();
         if !linear {
             return None;

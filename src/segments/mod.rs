@@ -716,7 +716,7 @@ impl<'a> Cuts<'a> {
             (Some('\r'), Some('\n')) => true,
             // GB12/GB13: regional indicators pair up from the start of their run.
             (Some(b), Some(a)) if is_regional_indicator(b) && is_regional_indicator(a) => {
-                self.regional_indicators_before(at) % 2 == 0
+                self.regional_indicators_before(at).is_multiple_of(2)
             }
             (Some(b), Some(a)) if never_joins(b) && never_joins(a) => true,
             _ => self.is_cluster_boundary(at),
