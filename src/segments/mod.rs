@@ -475,19 +475,13 @@ fn single_segment(text: &str, plan: &Plan) -> Option<usize> {
 }
 
 fn not_gsm7(text: &str, at: usize) -> Error {
-    // The cluster holding byte `at`: from the last boundary at or before it to the next.
-    let mut start = 0;
-    let end = GraphemeClusterSegmenter::new()
+    // The cluster holding byte `at`: the first one from the last boundary at or before it.
+    let start = GraphemeClusterSegmenter::new()
         .segment_str(text)
-        .find(|&b| {
-            let past = b > at;
-            if !past {
-                start = b;
-            }
-            past
-        })
-        .unwrap_or(start);
-    let cluster = text.get(start..end).unwrap_or("");
+        .take_while(|&b| b <= at)
+        .last()
+        .unwrap_or(0);
+    let cluster = text.get(start..).and_then(first_cluster).unwrap_or("");
     let code_points: Vec<String> = cluster
         .chars()
         .map(|c| format!("U+{:04X}", c as u32))
@@ -575,13 +569,9 @@ fn non_gsm_cluster_spans(text: &str) -> Vec<(usize, usize)> {
 fn first_cluster(t: &str) -> Option<&str> {
     let mut chars = t.chars();
     let first = chars.next()?;
-    // A character alone, or followed by one it never joins (see `never_joins`; CR LF aside), is
-    // a cluster of its own: no segmenter needed for accented Latin, Cyrillic, CJK and the like.
-    let alone = match chars.next() {
-        None => true,
-        Some(next) => never_joins(first) && never_joins(next) && !(first == '\r' && next == '\n'),
-    };
-    if alone {
+    // A character alone, or apart from the next, is a cluster of its own: no segmenter needed
+    // for accented Latin, Cyrillic, CJK and the like.
+    if chars.next().is_none_or(|next| apart(first, next)) {
         return t.get(..first.len_utf8());
     }
     let end = GraphemeClusterSegmenter::new()
@@ -718,27 +708,23 @@ impl<'a> Cuts<'a> {
             (Some(b), Some(a)) if is_regional_indicator(b) && is_regional_indicator(a) => {
                 self.regional_indicators_before(at).is_multiple_of(2)
             }
-            (Some(b), Some(a)) if never_joins(b) && never_joins(a) => true,
+            (Some(b), Some(a)) if apart(b, a) => true,
             _ => self.is_cluster_boundary(at),
         }
     }
 
     /// Whether byte `at` is an extended grapheme cluster boundary. The text is segmented from
-    /// the nearest earlier point between two characters that never join (see `never_joins`;
-    /// not CR LF): a
-    /// boundary that no rule looks back across, since every rule that reads context before a
-    /// position (GB9c, GB11, GB12 and GB13) reads only joining characters there. Past 32
-    /// joining characters, every boundary of the text is found once and kept.
+    /// the nearest earlier point between two characters that are `apart`: a boundary that no
+    /// rule looks back across, since every rule that reads context before a position (GB9c,
+    /// GB11, GB12 and GB13) reads only joining characters there. Past 32 joining characters,
+    /// every boundary of the text is found once and kept.
     fn is_cluster_boundary(&mut self, at: usize) -> bool {
         let text = self.text;
         let mut from = at;
         let mut after = text.get(at..).and_then(|t| t.chars().next());
         for _ in 0..32 {
             match text.get(..from).and_then(|t| t.chars().next_back()) {
-                Some(c)
-                    if !(never_joins(c) && after.is_some_and(never_joins))
-                        || (c == '\r' && after == Some('\n')) =>
-                {
+                Some(c) if !after.is_some_and(|a| apart(c, a)) => {
                     from = from.saturating_sub(c.len_utf8());
                     after = Some(c);
                 }
@@ -788,6 +774,13 @@ impl<'a> Cuts<'a> {
 /// against the cursor for every such character in the tests.
 fn never_joins(c: char) -> bool {
     matches!(c as u32, 0..=0x2FF | 0x370..=0x482 | 0x48A..=0x52F | 0x4E00..=0x9FFF)
+}
+
+/// Whether a cluster boundary lies between `a` and `b` whatever surrounds them: both never join
+/// (see `never_joins`) and they are not CR LF, the one pair of such characters UAX #29 keeps
+/// together.
+fn apart(a: char, b: char) -> bool {
+    never_joins(a) && never_joins(b) && !(a == '\r' && b == '\n')
 }
 
 fn is_regional_indicator(c: char) -> bool {
