@@ -131,35 +131,32 @@ fn plain_into(d: Decimal, buf: &mut [u8; 40]) -> Option<&str> {
 /// `+`, no spaces or separators.
 pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
     let body = s.strip_prefix('-').unwrap_or(s);
-    let mut seen_digit = false;
-    let mut seen_dot = false;
-    for c in body.chars() {
-        match c {
-            '0'..='9' => seen_digit = true,
-            '.' if !seen_dot => seen_dot = true,
-            _ => {
-                return Err(format!(
-                    "{} is not a decimal number (write digits with an optional '-' and '.', e.g. \"0.0079\")",
-                    Quoted(s)
-                ))
-            }
+    let dot_at_an_end = body.starts_with('.') || body.ends_with('.');
+    if !dot_at_an_end {
+        if let Some(d) = exact_plain(s) {
+            return Ok(d);
         }
     }
-    if !seen_digit {
+    // Not a decimal this type holds: say why, in this order.
+    if body.chars().any(|c| !c.is_ascii_digit() && c != '.') || body.matches('.').count() > 1 {
+        return Err(format!(
+            "{} is not a decimal number (write digits with an optional '-' and '.', e.g. \"0.0079\")",
+            Quoted(s)
+        ));
+    }
+    if !body.bytes().any(|b| b.is_ascii_digit()) {
         return Err(format!("{} is not a decimal number", Quoted(s)));
     }
-    if body.starts_with('.') || body.ends_with('.') {
+    if dot_at_an_end {
         return Err(format!(
             "{} is not a decimal number (digits are needed on both sides of '.')",
             Quoted(s)
         ));
     }
-    exact_plain(s).ok_or_else(|| {
-        format!(
-            "{} has more digits than a 96-bit decimal holds exactly (28 significant digits)",
-            Quoted(s)
-        )
-    })
+    Err(format!(
+        "{} has more digits than a 96-bit decimal holds exactly (28 significant digits)",
+        Quoted(s)
+    ))
 }
 
 /// The decimal a plain decimal string names (optional `-`, digits, optional `.` and digits), or
@@ -750,6 +747,35 @@ mod tests {
             assert!(parse_decimal(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(parse_decimal("0.12345678901234567890123456789").is_err());
+        // Each refusal says why: the first reason that applies.
+        let why = |s: &str| {
+            let m = parse_decimal(s).unwrap_err();
+            m.split_once(" is not a decimal number")
+                .map(|(_, r)| r.to_string())
+                .or_else(|| m.contains("more digits").then(|| "too long".to_string()))
+                .unwrap()
+        };
+        let chars = " (write digits with an optional '-' and '.', e.g. \"0.0079\")";
+        let dots = " (digits are needed on both sides of '.')";
+        for (s, reason) in [
+            ("", ""),
+            ("-", ""),
+            (".", ""),
+            ("-.", ""),
+            (".5", dots),
+            ("5.", dots),
+            ("-5.", dots),
+            ("1e3", chars),
+            ("+1", chars),
+            ("--1", chars),
+            ("1.2.3", chars),
+            ("..", chars),
+            ("1.2.", chars),
+            ("0.12345678901234567890123456789", "too long"),
+            ("79228162514264337593543950336", "too long"),
+        ] {
+            assert_eq!(why(s), reason, "{s:?}");
+        }
     }
 
     #[test]
