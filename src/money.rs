@@ -490,6 +490,35 @@ pub fn div(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Error> {
     a.checked_div(b).ok_or_else(|| Error::overflow(path))
 }
 
+/// The smallest integer at or above `x`, at scale 0, as `Decimal::ceil` gives it (a negative
+/// zero aside), without `Decimal`'s division.
+pub fn ceil_int(x: Decimal) -> Decimal {
+    let scale = x.scale();
+    if scale == 0 {
+        return x;
+    }
+    // scale <= 28: 10^scale < 2^127.
+    let p = 10i128.pow(scale);
+    let m = x.mantissa();
+    let q = m / p + i128::from(m > 0 && m % p != 0);
+    // |q| <= |m| < 2^96.
+    Decimal::try_from_i128_with_scale(q, 0).unwrap_or(x)
+}
+
+/// `ceil(n / d)` for `d > 0`, exactly, in integers: `n = a / 10^p` and `d = b / 10^q`, so
+/// `n / d = a * 10^q / (b * 10^p)`. `None` when that does not fit 127 bits or the quotient 96
+/// (`Decimal`'s division, which this replaces, rounded such quotients or failed).
+pub fn ceil_div(n: Decimal, d: Decimal) -> Option<Decimal> {
+    let (n, d) = (n.normalize(), d.normalize());
+    let num = n.mantissa().checked_mul(10i128.checked_pow(d.scale())?)?;
+    let den = d.mantissa().checked_mul(10i128.checked_pow(n.scale())?)?;
+    if den <= 0 {
+        return None;
+    }
+    let q = num / den + i128::from(num > 0 && num % den != 0);
+    Decimal::try_from_i128_with_scale(q, 0).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -553,6 +582,80 @@ mod tests {
                     prop_assert_eq!(v.is_sign_negative(), x.is_sign_negative());
                 }
             }
+        }
+    }
+
+    mod ceiling {
+        use super::super::{ceil_div, ceil_int};
+        use proptest::prelude::*;
+        use rust_decimal::Decimal;
+
+        fn show(d: Option<Decimal>) -> Option<(String, u32)> {
+            d.map(|d| (d.to_string(), d.scale()))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(20000))]
+
+            /// `ceil_int` against `Decimal::ceil`: the same value at scale 0.
+            #[test]
+            fn ceil_int_is_decimal_ceil(m in -(1i128 << 96) + 1..(1i128 << 96), scale in 0u32..=28) {
+                let x = Decimal::from_i128_with_scale(m, scale);
+                let (a, b) = (ceil_int(x), x.ceil());
+                prop_assert_eq!((a, a.scale()), (b, b.scale()), "{}", x);
+            }
+
+            /// Where `Decimal`'s quotient is exact enough to round up from, `ceil_div` gives what
+            /// `checked_div` and `ceil` gave.
+            #[test]
+            fn ceil_div_is_decimal_division_rounded_up(
+                a in 0i64..1_000_000_000_000, p in 0u32..=8, b in 1i64..1_000_000_000, q in 0u32..=8,
+            ) {
+                let (n, d) = (Decimal::new(a, p), Decimal::new(b, q));
+                let want = n.checked_div(d).map(|x| x.ceil());
+                let got = ceil_div(n, d);
+                prop_assert_eq!(show(got), show(want), "{} / {}", n, d);
+            }
+        }
+
+        #[test]
+        fn ceil_div_is_exact_where_decimal_division_rounds() {
+            // 7e28 / 7 is 1e28 exactly; one more unit makes 1e28 + 1/7: Decimal's 96-bit quotient
+            // loses the fraction, the exact ceiling is 1e28 + 1.
+            let n = Decimal::from_i128_with_scale(7 * 10i128.pow(28) + 1, 0);
+            let seven = Decimal::from(7);
+            assert_eq!(
+                n.checked_div(seven).map(|x| x.ceil()).unwrap().to_string(),
+                "10000000000000000000000000000"
+            );
+            assert_eq!(
+                ceil_div(n, seven).unwrap().to_string(),
+                "10000000000000000000000000001"
+            );
+            assert_eq!(ceil_div(Decimal::ZERO, seven), Some(Decimal::ZERO));
+            assert_eq!(
+                ceil_div(Decimal::new(25, 1), Decimal::new(5, 1))
+                    .unwrap()
+                    .to_string(),
+                "5"
+            );
+            assert_eq!(
+                ceil_div(Decimal::new(26, 1), Decimal::new(5, 1))
+                    .unwrap()
+                    .to_string(),
+                "6"
+            );
+            assert_eq!(ceil_div(seven, Decimal::ZERO), None);
+            assert_eq!(
+                ceil_div(Decimal::ONE, Decimal::new(1, 28))
+                    .unwrap()
+                    .to_string(),
+                format!("1{}", "0".repeat(28))
+            );
+            // The largest decimal over 1e-28 needs about 7.9e28 * 1e28: past 127 bits, and past
+            // Decimal's range (its division failed too).
+            assert_eq!(ceil_div(Decimal::MAX, Decimal::new(1, 28)), None);
+            assert_eq!(Decimal::MAX.checked_div(Decimal::new(1, 28)), None);
         }
     }
 

@@ -373,9 +373,8 @@ fn nice(x: Decimal, scale: u32) -> Decimal {
     while unit.checked_mul(ten).is_some_and(|u| u > x) && unit.scale() < 20 {
         unit /= ten;
     }
-    let r = x
-        .checked_div(unit)
-        .map(|q| q.ceil() * unit)
+    let r = crate::money::ceil_div(x, unit)
+        .and_then(|q| q.checked_mul(unit))
         .unwrap_or(x)
         .round_dp_with_strategy(scale, RoundingStrategy::ToPositiveInfinity);
     r.max(least).normalize()
@@ -689,5 +688,42 @@ mod tests {
         assert_eq!(nice(d("0.0001"), 2), d("0.01"));
         assert_eq!(nice(d("5"), 2), d("5"));
         assert_eq!(nice(d("0"), 2), d("0.01"));
+    }
+
+    /// `nice` with the exact `ceil_div` gives what `Decimal`'s division and `ceil` gave, on
+    /// amounts from 0.000001 to 10^12 at every scale up to 6, and no longer panics near the
+    /// largest decimal (the product was unchecked).
+    #[test]
+    fn nice_agrees_with_division_and_ceil() {
+        let by_division = |x: Decimal, scale: u32| {
+            let least = Decimal::new(1, scale);
+            let (ten, mut unit) = (Decimal::TEN, Decimal::ONE);
+            while unit
+                .checked_mul(Decimal::ONE_HUNDRED)
+                .is_some_and(|u| u <= x)
+            {
+                unit *= ten;
+            }
+            while unit.checked_mul(ten).is_some_and(|u| u > x) && unit.scale() < 20 {
+                unit /= ten;
+            }
+            let r = x.checked_div(unit).map(|q| q.ceil() * unit).unwrap_or(x);
+            let r = r.round_dp_with_strategy(scale, RoundingStrategy::ToPositiveInfinity);
+            r.max(least).normalize()
+        };
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let x = Decimal::new(
+                (seed % 1_000_000_000_000) as i64 + 1,
+                (seed >> 40) as u32 % 7,
+            );
+            let scale = (seed >> 50) as u32 % 5;
+            assert_eq!(nice(x, scale), by_division(x, scale), "{x} at {scale}");
+        }
+        // 80 × 10^27 is past the largest decimal: the amount stays as it is.
+        assert_eq!(nice(Decimal::MAX, 2), Decimal::MAX);
     }
 }

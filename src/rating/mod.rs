@@ -327,8 +327,8 @@ pub const MINUTE_SCALE: u32 = 12;
 const MAX_TOTAL_SECONDS: u128 = 1_000_000_000_000_000;
 
 /// Whole billable seconds as minutes, rounded half to even at [`MINUTE_SCALE`] places: what
-/// `Decimal`'s division by 60 and rounding give, scale included (a test checks it), in integers. `None` for a fraction, a negative or more than
-/// [`MAX_TOTAL_SECONDS`].
+/// `Decimal`'s division by 60 and rounding give, scale included (a test checks it), in
+/// integers. `None` for a fraction, a negative or more than [`MAX_TOTAL_SECONDS`].
 pub fn minutes(seconds: Decimal) -> Option<Decimal> {
     if seconds.scale() != 0 {
         return None;
@@ -353,35 +353,6 @@ pub fn minutes(seconds: Decimal) -> Option<Decimal> {
         )
     };
     Decimal::try_from_i128_with_scale(i128::try_from(q).ok()?, scale).ok()
-}
-
-/// The smallest integer at or above `x`, at scale 0, as `Decimal::ceil` gives it (a negative
-/// zero aside), without `Decimal`'s division.
-pub fn ceil_int(x: Decimal) -> Decimal {
-    let scale = x.scale();
-    if scale == 0 {
-        return x;
-    }
-    // scale <= 28: 10^scale < 2^127.
-    let p = 10i128.pow(scale);
-    let m = x.mantissa();
-    let q = m / p + i128::from(m > 0 && m % p != 0);
-    // |q| <= |m| < 2^96.
-    Decimal::try_from_i128_with_scale(q, 0).unwrap_or(x)
-}
-
-/// `ceil(n / d)` for `d > 0`, exactly, in integers: `n = a / 10^p` and `d = b / 10^q`, so
-/// `n / d = a * 10^q / (b * 10^p)`. `None` when that does not fit 127 bits or the quotient 96
-/// (`Decimal`'s division, which this replaces, rounded such quotients or failed).
-pub fn ceil_div(n: Decimal, d: Decimal) -> Option<Decimal> {
-    let (n, d) = (n.normalize(), d.normalize());
-    let num = n.mantissa().checked_mul(10i128.checked_pow(d.scale())?)?;
-    let den = d.mantissa().checked_mul(10i128.checked_pow(n.scale())?)?;
-    if den <= 0 {
-        return None;
-    }
-    let q = num / den + i128::from(num > 0 && num % den != 0);
-    Decimal::try_from_i128_with_scale(q, 0).ok()
 }
 
 impl RatingEngine {
@@ -883,7 +854,7 @@ fn parse_at(ev: &UsageEvent<'_>) -> Result<Option<Instant>, Error> {
 /// Billable seconds of one call: nothing if not connected, else the first increment whole and
 /// every started next increment.
 pub fn billable_seconds(duration: Decimal, b: VoiceBilling) -> Result<Decimal, Error> {
-    let d = ceil_int(duration);
+    let d = crate::money::ceil_int(duration);
     if d <= Decimal::ZERO {
         return Ok(Decimal::ZERO);
     }
@@ -892,7 +863,7 @@ pub fn billable_seconds(duration: Decimal, b: VoiceBilling) -> Result<Decimal, E
         return Ok(first);
     }
     let next = Decimal::from(b.next_increment.max(1));
-    let rest = ceil_div(crate::money::sub(d, first, "durationSeconds")?, next)
+    let rest = crate::money::ceil_div(crate::money::sub(d, first, "durationSeconds")?, next)
         .ok_or_else(|| Error::overflow("durationSeconds"))?;
     add(
         first,
@@ -1030,7 +1001,7 @@ impl Acc {
 
 #[cfg(test)]
 mod tests {
-    use super::{ceil_div, ceil_int, minutes, MAX_TOTAL_SECONDS, MINUTE_SCALE};
+    use super::{minutes, MAX_TOTAL_SECONDS, MINUTE_SCALE};
     use proptest::prelude::*;
     use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -1051,26 +1022,6 @@ mod tests {
         #[test]
         fn minutes_are_decimal_division_rounded(s in prop_oneof![0u64..100_000, 0u64..=1_000_000_000_000_000]) {
             prop_assert_eq!(show(minutes(Decimal::from(s))), show(by_division(s)), "{} s", s);
-        }
-
-        /// `ceil_int` against `Decimal::ceil`: the same value at scale 0.
-        #[test]
-        fn ceil_int_is_decimal_ceil(m in -(1i128 << 96) + 1..(1i128 << 96), scale in 0u32..=28) {
-            let x = Decimal::from_i128_with_scale(m, scale);
-            let (a, b) = (ceil_int(x), x.ceil());
-            prop_assert_eq!((a, a.scale()), (b, b.scale()), "{}", x);
-        }
-
-        /// Where `Decimal`'s quotient is exact enough to round up from, `ceil_div` gives what
-        /// `checked_div` and `ceil` gave.
-        #[test]
-        fn ceil_div_is_decimal_division_rounded_up(
-            a in 0i64..1_000_000_000_000, p in 0u32..=8, b in 1i64..1_000_000_000, q in 0u32..=8,
-        ) {
-            let (n, d) = (Decimal::new(a, p), Decimal::new(b, q));
-            let want = n.checked_div(d).map(|x| x.ceil());
-            let got = ceil_div(n, d);
-            prop_assert_eq!(show(got), show(want), "{} / {}", n, d);
         }
     }
 
@@ -1107,45 +1058,5 @@ mod tests {
         assert_eq!(minutes(Decimal::from(over)), None);
         assert_eq!(minutes(Decimal::new(15, 1)), None, "a fraction of a second");
         assert_eq!(minutes(Decimal::from(-60)), None);
-    }
-
-    #[test]
-    fn ceil_div_is_exact_where_decimal_division_rounds() {
-        // 7e28 / 7 is 1e28 exactly; one more unit makes 1e28 + 1/7: Decimal's 96-bit quotient
-        // loses the fraction, the exact ceiling is 1e28 + 1.
-        let n = Decimal::from_i128_with_scale(7 * 10i128.pow(28) + 1, 0);
-        let seven = Decimal::from(7);
-        assert_eq!(
-            n.checked_div(seven).map(|x| x.ceil()).unwrap().to_string(),
-            "10000000000000000000000000000"
-        );
-        assert_eq!(
-            ceil_div(n, seven).unwrap().to_string(),
-            "10000000000000000000000000001"
-        );
-        assert_eq!(ceil_div(Decimal::ZERO, seven), Some(Decimal::ZERO));
-        assert_eq!(
-            ceil_div(Decimal::new(25, 1), Decimal::new(5, 1))
-                .unwrap()
-                .to_string(),
-            "5"
-        );
-        assert_eq!(
-            ceil_div(Decimal::new(26, 1), Decimal::new(5, 1))
-                .unwrap()
-                .to_string(),
-            "6"
-        );
-        assert_eq!(ceil_div(seven, Decimal::ZERO), None);
-        assert_eq!(
-            ceil_div(Decimal::ONE, Decimal::new(1, 28))
-                .unwrap()
-                .to_string(),
-            format!("1{}", "0".repeat(28))
-        );
-        // The largest decimal over 1e-28 needs about 7.9e28 * 1e28: past 127 bits, and past
-        // Decimal's range (its division failed too).
-        assert_eq!(ceil_div(Decimal::MAX, Decimal::new(1, 28)), None);
-        assert_eq!(Decimal::MAX.checked_div(Decimal::new(1, 28)), None);
     }
 }

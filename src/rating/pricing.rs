@@ -55,7 +55,7 @@ fn blocks(n: Decimal, size: Decimal, path: &str) -> Result<Decimal, Error> {
     if size <= Decimal::ZERO {
         return Ok(Decimal::ZERO);
     }
-    super::ceil_div(n, size).ok_or_else(|| Error::overflow(path))
+    crate::money::ceil_div(n, size).ok_or_else(|| Error::overflow(path))
 }
 
 /// Price `q` units after `used` units of the period. Appends lines; returns the usage amount.
