@@ -396,19 +396,13 @@ impl<'a> EventColumns<'a> {
     }
 
     /// Each usage event in order, read from the columns and handed to `rate` with its index,
-    /// without holding them all. An event that cannot be read is the error even after `rate`
-    /// failed on an earlier one, as when every event was read before any was rated.
+    /// without holding them all; the first error stops it. Every event was checked when the
+    /// columns were made (`new`), so an event that cannot be read is reported before any is
+    /// rated, as when the whole batch was read first.
     pub fn each_usage_event(&self, rate: crate::rating::EventSink<'_>) -> Result<(), Error> {
         let mut cursor = Cursor::default();
-        let mut events = self.words.chunks_exact(STRIDE).enumerate();
-        for (i, ev) in events.by_ref() {
-            let e = self.usage_event(i, ev, &mut cursor)?;
-            if let Err(rating) = rate(i, &e) {
-                for (j, ev) in events {
-                    self.usage_event(j, ev, &mut cursor)?;
-                }
-                return Err(rating);
-            }
+        for (i, ev) in self.words.chunks_exact(STRIDE).enumerate() {
+            rate(i, &self.usage_event(i, ev, &mut cursor)?)?;
         }
         Ok(())
     }
