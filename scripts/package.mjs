@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync, copyFileSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { buildSync, transformSync } from 'esbuild';
+import { buildSync } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = join(root, 'pkg');
@@ -87,18 +87,8 @@ mkdirSync(ratingDir);
 for (const f of ['creditcast_wasm.js', 'creditcast_wasm_bg.wasm']) copyFileSync(join(ratingOut, f), join(ratingDir, f));
 for (const f of ['rating.js', 'columns.js']) copyFileSync(join(root, 'js', f), join(ratingDir, f));
 writeEntries(ratingDir, { glueNames: ratingNames, wrapper: './rating.js', wrapperNames: ratingWrapped, errors: '../errors.js' });
-// Each of its entries is one module (with the .wasm and the shared error class): the glue, the
-// wrappers and the column encoder bundled and minified (esbuild, names kept, a source map with
-// the sources), for the smallest download.
+// Each of its entries becomes one module (with the .wasm and the shared error class), below.
 const bundled = ['rating/index.js', 'rating/node.js'];
-for (const f of bundled) {
-  buildSync({
-    entryPoints: [join(pkg, f)], outfile: join(pkg, f), allowOverwrite: true, bundle: true, format: 'esm',
-    platform: 'neutral', target: 'es2022', minify: true, keepNames: true, sourcemap: 'linked',
-    external: ['../errors.js', 'node:fs'], logLevel: 'error',
-  });
-}
-for (const f of ['rating.js', 'columns.js', 'creditcast_wasm.js']) rmSync(join(ratingDir, f));
 // Its declarations are the whole package's, narrowed to what it exports.
 writeFileSync(join(ratingDir, 'index.d.ts'), `${header}// creditcast/rating: the rating core alone, a smaller WASM for pages that only quote prices.
 export type * from '../types.js';
@@ -142,17 +132,17 @@ const manifest = {
   engines: { node: '>=20' },
 };
 // The shipped JavaScript is minified (esbuild, names kept), as a page's bundler would: the
-// entry's download is the measure (`make bench`). Each file has a source map holding its source.
+// entry's download is the measure (`make bench`). Each file has a source map holding its source;
+// creditcast/rating's entries bundle the glue, the wrappers and the column encoder.
 const scripts = manifest.files.filter((f) => f.endsWith('.js'));
-for (const f of scripts.filter((f) => !bundled.includes(f))) {
-  const file = join(pkg, f);
-  const name = f.split('/').pop();
-  const out = transformSync(readFileSync(file, 'utf8'), {
-    format: 'esm', minify: true, keepNames: true, target: 'es2022', sourcemap: 'external', sourcefile: name,
+for (const f of scripts) {
+  const bundle = bundled.includes(f) ? { bundle: true, external: ['../errors.js', 'node:fs'] } : {};
+  buildSync({
+    entryPoints: [join(pkg, f)], outfile: join(pkg, f), allowOverwrite: true, ...bundle, format: 'esm',
+    platform: 'neutral', target: 'es2022', minify: true, keepNames: true, sourcemap: 'linked', logLevel: 'error',
   });
-  writeFileSync(file, `${out.code}//# sourceMappingURL=${name}.map\n`);
-  writeFileSync(`${file}.map`, out.map);
 }
+for (const f of ['rating.js', 'columns.js', 'creditcast_wasm.js']) rmSync(join(ratingDir, f));
 manifest.files.push(...scripts.map((f) => `${f}.map`));
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
 copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));
