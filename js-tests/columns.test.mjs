@@ -168,6 +168,22 @@ test('varied batches give byte-identical results through columns and JSON', () =
   }
 });
 
+test('buffers kept from a bigger batch give the next, smaller batch its own result', () => {
+  // The column buffers of one call are kept for the next (src/wasm.rs, SPARE): what the first
+  // batch left in them must not show through in the second, nor after a JSON-path call.
+  const long = Array.from({ length: 3000 }, (_, i) => (i % 10 === 0
+    ? { service: 'lookup', quantity: `${i}.125` }
+    : { service: 'sms', carrier: 'att', text: `${'é😀'.repeat(40 + (i % 7))} ${i}` }));
+  const r = rng(9);
+  const small = Array.from({ length: 500 }, () => usage(r));
+  for (const events of [long, small, long.slice(0, 10), small.slice(100, 300)]) {
+    for (const charges of ['totals', 'none']) assert.ok(sameRateBatch(events, { charges }).result);
+  }
+  // A JSON-path call in between drops the kept buffers; the next columns call makes new ones.
+  sameRateBatch(small, { charges: 'full' });
+  assert.ok(sameRateBatch(long, { charges: 'totals' }).result);
+});
+
 // Each bad event breaks an otherwise good list at index 5; the columnar path must report it as
 // the JSON path does.
 const bad = [

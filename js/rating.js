@@ -70,8 +70,8 @@ export class RatingEngine extends RatingEngineCore {
         if (Array.isArray(r)) {
           // Per-event totals came back as distinct values and an index per event.
           const [result, table, index] = r;
-          const list = [];
-          for (let i = 0; i < index.length; i++) list.push(table[index[i]]);
+          const list = new Array(index.length);
+          for (let i = 0; i < index.length; i++) list[i] = table[index[i]];
           result.charges = list;
           return result;
         }

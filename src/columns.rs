@@ -646,14 +646,31 @@ fn escape_extra(s: &[u8]) -> u64 {
 /// into JSON) is most of the cost of handing the totals back.
 pub fn intern_totals(totals: &[Dec]) -> (Vec<Dec>, Vec<u32>) {
     let mut table = Vec::new();
-    let mut seen: rustc_hash::FxHashMap<[u8; 16], u32> = Default::default();
+    let mut seen: rustc_hash::FxHashMap<u128, u32> = Default::default();
+    // The last value seen in each of 64 slots, in front of the map: most lookups end here.
+    // No decimal serialises to all ones (its flag word's low bits are zero), so that marks an
+    // empty slot.
+    let mut recent = [(u128::MAX, 0u32); 64];
     let mut index = Vec::with_capacity(totals.len());
     for t in totals {
-        // Equal values with different scales get two entries that print the same: harmless.
-        let id = *seen.entry(t.0.serialize()).or_insert_with(|| {
-            table.push(*t);
-            (table.len() - 1) as u32
-        });
+        let key = u128::from_le_bytes(t.0.serialize());
+        let folded = (key as u64) ^ ((key >> 64) as u64);
+        let slot = (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize;
+        let id = match recent.get(slot) {
+            Some(&(k, id)) if k == key => id,
+            _ => {
+                // Equal values with different scales get two entries that print the same:
+                // harmless.
+                let id = *seen.entry(key).or_insert_with(|| {
+                    table.push(*t);
+                    (table.len() - 1) as u32
+                });
+                if let Some(r) = recent.get_mut(slot) {
+                    *r = (key, id);
+                }
+                id
+            }
+        };
         index.push(id);
     }
     (table, index)

@@ -133,6 +133,7 @@ fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, Error> {
 
 /// Stringify a large JS value once, so it can be parsed in WASM without per-field calls.
 fn stringify(v: &JsValue) -> Result<String, Error> {
+    release_spare_columns();
     if let Some(s) = v.as_string() {
         return Ok(s);
     }
@@ -245,28 +246,73 @@ pub struct ColumnBuffers {
     lens: Vec<u32>,
 }
 
-/// Grow `v` to `n` items, zero-filled; false when memory runs out (the JSON path then runs).
+/// Grow `v` to at least `n` items, the new ones zero-filled (a longer `v` is kept as it is);
+/// false when memory runs out (the JSON path then runs).
 fn zeroed<T: Clone + Default>(v: &mut Vec<T>, n: u32) -> bool {
     let n = n as usize;
-    if v.try_reserve_exact(n.saturating_sub(v.len())).is_err() {
+    if v.len() >= n {
+        return true;
+    }
+    if v.try_reserve_exact(n - v.len()).is_err() {
         return false;
     }
     v.resize(n, T::default());
     true
 }
 
+thread_local! {
+    /// The buffers of the last columns call, kept for the next one. A million events take about
+    /// 150 MB of buffers; zero-filling that much again costs more than the rest of reading the
+    /// columns, and WASM memory, once grown, is never given back anyway. What a reused buffer
+    /// still holds is only ever read where the encoder says it wrote, and is checked as any
+    /// input is. A call that takes the JSON path ([`stringify`]) drops them, so that its own
+    /// allocations can use the memory.
+    static SPARE: std::cell::Cell<Option<Spare>> = const { std::cell::Cell::new(None) };
+}
+
+/// Kept column buffers: `ColumnBuffers`' vectors, in a type without its `Drop`.
+struct Spare {
+    words: Vec<u32>,
+    text: Vec<u8>,
+    lens: Vec<u32>,
+}
+
+/// Drop the kept column buffers (see `SPARE`).
+fn release_spare_columns() {
+    drop(SPARE.with(|s| s.take()));
+}
+
+impl Drop for ColumnBuffers {
+    fn drop(&mut self) {
+        let b = Spare {
+            words: std::mem::take(&mut self.words),
+            text: std::mem::take(&mut self.text),
+            lens: std::mem::take(&mut self.lens),
+        };
+        if b.text.capacity() > 0 {
+            // An older spare, if any, is freed.
+            drop(SPARE.with(|s| s.replace(Some(b))));
+        }
+    }
+}
+
 #[wasm_bindgen(js_class = "__Columns")]
 impl ColumnBuffers {
-    /// Buffers for `words` words, `text` bytes and `lens` string lengths; `undefined` when
-    /// memory runs out.
-    pub fn make(words: u32, text: u32, lens: u32) -> Option<ColumnBuffers> {
-        let mut b = ColumnBuffers {
+    /// Buffers for at least `words_n` words, `text_n` bytes and `lens_n` string lengths (the last
+    /// call's, when they were kept); `undefined` when memory runs out.
+    pub fn make(words_n: u32, text_n: u32, lens_n: u32) -> Option<ColumnBuffers> {
+        let Spare {
+            mut words,
+            mut text,
+            mut lens,
+        } = SPARE.with(|s| s.take()).unwrap_or(Spare {
             words: Vec::new(),
             text: Vec::new(),
             lens: Vec::new(),
-        };
-        (zeroed(&mut b.words, words) && zeroed(&mut b.text, text) && zeroed(&mut b.lens, lens))
-            .then_some(b)
+        });
+        // Out of memory: all of it is given back (dropped) before the JSON path runs.
+        (zeroed(&mut words, words_n) && zeroed(&mut text, text_n) && zeroed(&mut lens, lens_n))
+            .then_some(ColumnBuffers { words, text, lens })
     }
 
     /// Addresses in WASM memory (valid until the next call into WASM that allocates).

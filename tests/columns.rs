@@ -421,6 +421,46 @@ fn totals_are_interned_by_value() {
     assert_eq!(back, totals);
 }
 
+#[test]
+fn totals_interned_through_the_slot_cache_keep_every_value() {
+    // More distinct values than the 64 slots in front of the map, in an order that makes
+    // them evict each other, equal values at different scales among them.
+    let values: Vec<Dec> = (0..300)
+        .map(|k| {
+            let mut v = rust_decimal::Decimal::new(k * 7 + 3, 4);
+            if k % 5 == 0 {
+                v.rescale(6);
+            }
+            Dec(v)
+        })
+        .collect();
+    let mut x = 12345u64;
+    let totals: Vec<Dec> = (0..5000)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            values[(x >> 33) as usize % values.len()]
+        })
+        .collect();
+    let (table, index) = intern_totals(&totals);
+    let back: Vec<Dec> = index.iter().map(|&i| table[i as usize]).collect();
+    // Same values and the same scales (equal decimals would compare equal even if not).
+    let shown = |v: &[Dec]| v.iter().map(|d| d.0.to_string()).collect::<Vec<_>>();
+    assert_eq!(shown(&back), shown(&totals));
+    // One entry per distinct value, in the order first seen.
+    let mut first = Vec::new();
+    for t in &totals {
+        if !first
+            .iter()
+            .any(|f: &Dec| f.0.serialize() == t.0.serialize())
+        {
+            first.push(*t);
+        }
+    }
+    assert_eq!(shown(&table), shown(&first));
+}
+
 /// A list's lines as records, read the way `listFrom` in js/columns.js reads them: four
 /// lines each (time, amount, balance, an optional amount), an empty time or balance carried
 /// over from the record before.
