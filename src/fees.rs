@@ -3,25 +3,46 @@
 
 use std::collections::HashMap;
 
-use rustc_hash::FxHashMap;
-
 use rust_decimal::Decimal;
 
 use crate::ratecard::{Direction, FeeChannel, FeeDirection, NumberType, RateCard};
 use crate::time::{parse_instant, Instant};
 
-type Key = (u16, FeeChannel, Direction, NumberType);
+type Span = (Instant, Instant, Decimal);
 
-/// Fee spans per key, sorted by start: `(from, until, amount)`, `until` exclusive.
+/// Fee spans per carrier, channel, direction and number type, each list sorted by start:
+/// `(from, until, amount)`, `until` exclusive. The lists sit in a flat table indexed by those
+/// four (see [`slot`]): one index computation per lookup instead of hashing a key.
 #[derive(Debug, Clone, Default)]
 pub struct FeeIndex {
-    spans: FxHashMap<Key, Vec<(Instant, Instant, Decimal)>>,
+    table: Vec<Vec<Span>>,
+}
+
+/// Channels × directions × number types: the lists per carrier.
+const PER_CARRIER: usize = 2 * 2 * 3;
+
+/// Where a key's list sits in the table.
+fn slot(carrier: u16, channel: FeeChannel, direction: Direction, number_type: NumberType) -> usize {
+    let channel = match channel {
+        FeeChannel::Sms => 0,
+        FeeChannel::Mms => 1,
+    };
+    let direction = match direction {
+        Direction::Outbound => 0,
+        Direction::Inbound => 1,
+    };
+    let number_type = match number_type {
+        NumberType::TenDlc => 0,
+        NumberType::TollFree => 1,
+        NumberType::ShortCode => 2,
+    };
+    usize::from(carrier) * PER_CARRIER + (channel * 2 + direction) * 3 + number_type
 }
 
 impl FeeIndex {
     /// Build from a validated card; `carrier_ids` gives each carrier its index.
     pub fn build(card: &RateCard, carrier_index: &HashMap<String, u16>) -> FeeIndex {
-        let mut spans: FxHashMap<Key, Vec<(Instant, Instant, Decimal)>> = FxHashMap::default();
+        let mut table: Vec<Vec<Span>> = Vec::new();
         for e in &card.carrier_fees.schedule {
             let Some(&c) = carrier_index.get(&e.carrier) else {
                 continue;
@@ -42,16 +63,21 @@ impl FeeIndex {
                 FeeDirection::Inbound => &[Direction::Inbound],
             };
             for &d in dirs {
-                spans
-                    .entry((c, e.channel, d, e.number_type))
-                    .or_default()
-                    .push((from, until, e.amount.0));
+                let k = slot(c, e.channel, d, e.number_type);
+                if table.len() <= k {
+                    // Up to the carrier's last list: the table ends with the last carrier that
+                    // has a fee.
+                    table.resize_with((usize::from(c) + 1) * PER_CARRIER, Vec::new);
+                }
+                if let Some(v) = table.get_mut(k) {
+                    v.push((from, until, e.amount.0));
+                }
             }
         }
-        for v in spans.values_mut() {
+        for v in &mut table {
             v.sort_by_key(|s| s.0);
         }
-        FeeIndex { spans }
+        FeeIndex { table }
     }
 
     /// The fee per unit in force at `at`; without a time, the open-ended (current) entry.
@@ -64,8 +90,8 @@ impl FeeIndex {
         at: Option<Instant>,
     ) -> Option<Decimal> {
         let v = self
-            .spans
-            .get(&(carrier, channel, direction, number_type))?;
+            .table
+            .get(slot(carrier, channel, direction, number_type))?;
         match at {
             Some(t) => v.iter().find(|s| s.0 <= t && t < s.1).map(|s| s.2),
             None => v.iter().find(|s| s.1 == Instant::MAX).map(|s| s.2),
@@ -75,8 +101,8 @@ impl FeeIndex {
     /// Every start and end of a fee span strictly between `from` and `to`, sorted, once each.
     pub fn boundaries(&self, from: Instant, to: Instant) -> Vec<Instant> {
         let mut v: Vec<Instant> = self
-            .spans
-            .values()
+            .table
+            .iter()
             .flatten()
             .flat_map(|s| [s.0, s.1])
             .filter(|t| *t > from && *t < to)

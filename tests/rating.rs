@@ -522,3 +522,97 @@ fn products_beyond_28_digits_are_an_error() {
         .unwrap();
     assert!(!ok.total.0.is_zero());
 }
+
+/// Services and carriers are found by their first eight bytes and length before their whole
+/// name, and fees from a table by carrier, channel, direction and number type: names that share
+/// a long prefix and a length, short names that are prefixes of others, and every fee key must
+/// each find their own.
+#[test]
+fn names_with_shared_prefixes_and_every_fee_key_find_their_own() {
+    let carriers = ["carrier-alpha-1", "carrier-alpha-2", "ab", "abc", "a"];
+    let mut schedule = Vec::new();
+    let mut want = Vec::new();
+    let mut cents = 1;
+    for c in carriers {
+        for channel in ["sms", "mms"] {
+            for direction in ["outbound", "inbound"] {
+                for nt in ["10dlc", "tollFree", "shortCode"] {
+                    let amount = format!("0.{cents:04}");
+                    schedule.push(format!(
+                        r#"{{"carrier":"{c}","channel":"{channel}","direction":"{direction}","numberType":"{nt}","amount":"{amount}","from":"2024-01-01"}}"#
+                    ));
+                    want.push((c, channel, direction, nt, amount));
+                    cents += 1;
+                }
+            }
+        }
+    }
+    let carrier_list: Vec<String> = carriers
+        .iter()
+        .map(|c| format!(r#"{{"id":"{c}","name":"{c}"}}"#))
+        .collect();
+    let text = format!(
+        r#"{{"version":1,"name":"t","currency":"USD",
+            "rounding":{{"statement":{{"scale":2,"strategy":"halfEven"}},"invoice":{{"scale":2,"strategy":"halfUp"}}}},
+            "services":{{
+              "textMessageA":{{"kind":"sms","pricing":{{"model":"flat","unitPrice":"1"}}}},
+              "textMessageB":{{"kind":"sms","pricing":{{"model":"flat","unitPrice":"2"}}}},
+              "pictureA":{{"kind":"mms","pricing":{{"model":"flat","unitPrice":"3"}}}},
+              "pictureAB":{{"kind":"mms","pricing":{{"model":"flat","unitPrice":"4"}}}}
+            }},
+            "carriers":[{}],
+            "carrierFees":{{"schedule":[{}]}}}}"#,
+        carrier_list.join(","),
+        schedule.join(",")
+    );
+    let e = RatingEngine::from_json(&text).unwrap_or_else(|e| panic!("{e}"));
+    for (service, price) in [
+        ("textMessageA", "1"),
+        ("textMessageB", "2"),
+        ("pictureA", "3"),
+        ("pictureAB", "4"),
+    ] {
+        let seg = if service.starts_with("text") {
+            r#","segments":1"#
+        } else {
+            ""
+        };
+        let c = rate(&e, &format!(r#"{{"service":"{service}"{seg}}}"#));
+        assert_eq!(c.usage.0, d(price), "{service}");
+    }
+    for (c, channel, direction, nt, amount) in want {
+        let (service, seg) = if channel == "sms" {
+            ("textMessageA", r#","segments":1"#)
+        } else {
+            ("pictureA", "")
+        };
+        let charge = rate(
+            &e,
+            &format!(
+                r#"{{"service":"{service}"{seg},"carrier":"{c}","direction":"{direction}","numberType":"{nt}","at":"2025-01-01"}}"#
+            ),
+        );
+        let fee = charge
+            .lines
+            .iter()
+            .find(|l| l.kind == LineKind::CarrierFee)
+            .unwrap_or_else(|| panic!("no fee for {c} {channel} {direction} {nt}"));
+        assert_eq!(fee.amount.0, d(&amount), "{c} {channel} {direction} {nt}");
+        assert_eq!(fee.carrier.as_deref(), Some(c));
+    }
+    // A name that shares a known one's first eight bytes and length is still unknown.
+    let err = e
+        .rate(
+            &ev(r#"{"service":"textMessageC","segments":1}"#),
+            &RateContext::default(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::UnknownService);
+    let err = e
+        .rate(
+            &ev(r#"{"service":"textMessageA","segments":1,"carrier":"carrier-alpha-3"}"#),
+            &RateContext::default(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::UnknownCarrier);
+}

@@ -308,11 +308,37 @@ struct Compiled {
 pub struct RatingEngine {
     card: RateCard,
     services: Vec<Compiled>,
+    service_keys: Vec<NameKey>,
     service_index: HashMap<String, u32>,
     carriers: Vec<Arc<str>>,
+    carrier_keys: Vec<NameKey>,
     carrier_index: HashMap<String, u16>,
     fees: FeeIndex,
     fees_deferred: bool,
+}
+
+/// A name's length and first eight bytes, compared before the name itself: for the short ids
+/// services and carriers have, equal keys are equal names, with no call to compare strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NameKey(u64, usize);
+
+impl NameKey {
+    #[inline]
+    fn of(s: &str) -> NameKey {
+        let k = s
+            .as_bytes()
+            .iter()
+            .take(8)
+            .enumerate()
+            .fold(0u64, |k, (i, &b)| k | u64::from(b) << (8 * i));
+        NameKey(k, s.len())
+    }
+
+    /// Whether `name`, whose key is `self`, is `other` (with key `key`).
+    #[inline]
+    fn names(self, name: &str, key: NameKey, other: &str) -> bool {
+        self == key && (name.len() <= 8 || name == other)
+    }
 }
 
 /// The callback [`RatingEngine::rate_each`] hands its event source: rate event `i`.
@@ -378,11 +404,15 @@ impl RatingEngine {
             .collect();
         let fees = FeeIndex::build(&card, &carrier_index);
         let fees_deferred = card.carrier_fees.timing == FeeTiming::Deferred;
+        let service_keys = services.iter().map(|s| NameKey::of(&s.id)).collect();
+        let carrier_keys = carriers.iter().map(|c| NameKey::of(c)).collect();
         Ok(RatingEngine {
             card,
             services,
+            service_keys,
             service_index,
             carriers,
+            carrier_keys,
             carrier_index,
             fees,
             fees_deferred,
@@ -535,12 +565,15 @@ impl RatingEngine {
         acc.finish(charges)
     }
 
-    /// Services and carriers are few: a scan beats hashing the name for every event.
+    /// Services and carriers are few: a scan of their keys beats hashing the name for every
+    /// event.
     fn find_service(&self, name: &str) -> Option<u32> {
         if self.services.len() <= 16 {
-            self.services
+            let key = NameKey::of(name);
+            self.service_keys
                 .iter()
-                .position(|s| &*s.id == name)
+                .zip(&self.services)
+                .position(|(&k, s)| key.names(name, k, &s.id))
                 .map(|i| i as u32)
         } else {
             self.service_index.get(name).copied()
@@ -549,9 +582,11 @@ impl RatingEngine {
 
     fn find_carrier(&self, name: &str) -> Option<u16> {
         if self.carriers.len() <= 16 {
-            self.carriers
+            let key = NameKey::of(name);
+            self.carrier_keys
                 .iter()
-                .position(|c| &**c == name)
+                .zip(&self.carriers)
+                .position(|(&k, c)| key.names(name, k, c))
                 .map(|i| i as u16)
         } else {
             self.carrier_index.get(name).copied()
