@@ -85,9 +85,14 @@ pub struct EventColumns<'a> {
     /// The length in bytes of every string piece in `text` (checked to cover it, each ending on
     /// a character boundary).
     lens: &'a [u32],
-    /// Length of `JSON.stringify(events)`: UTF-8 bytes and UTF-16 units.
+    /// Length of `JSON.stringify(events)` but for what the strings' characters and escapes add
+    /// beyond their bytes: UTF-8 bytes (the text's bytes included) and UTF-16 units (the text's
+    /// units not included).
     json_bytes: u64,
     json_units: u64,
+    /// The text's UTF-16 units and JSON escapes ([`scan`]), counted only when the sizes above
+    /// cannot decide [`json_too_large`](Self::json_too_large) alone.
+    scanned: std::cell::OnceCell<(u64, u64)>,
 }
 
 fn bad(path: impl Into<String>, what: &str) -> Error {
@@ -127,16 +132,15 @@ impl<'a> EventColumns<'a> {
         }
         let text = std::str::from_utf8(text).map_err(|_| bad("", "text is not UTF-8"))?;
         split(text, lens)?;
-        // The UTF-16 length of the strings, and what escaping them in JSON would add.
-        let (units, escapes) = scan(text.as_bytes());
         let mut cols = EventColumns {
             shape,
             names,
             words,
             text,
             lens,
-            json_bytes: escapes,
-            json_units: escapes.saturating_add(units as u64),
+            json_bytes: 0,
+            json_units: 0,
+            scanned: std::cell::OnceCell::new(),
         };
         cols.check()?;
         Ok(cols)
@@ -153,9 +157,31 @@ impl<'a> EventColumns<'a> {
     /// Whether `JSON.stringify(events)` plus `extra` (the rest of the input, in bytes and UTF-16
     /// units) would be refused by the JSON path as too large: then that path must run, so that
     /// its error (or, in an engine with longer strings, its result) is the one reported.
+    ///
+    /// Exact. The text is scanned for its UTF-16 length and escapes only when bounds cannot
+    /// decide: escaping adds at most five bytes (and units) per byte (`\u0001` for one byte), and
+    /// UTF-8 never has fewer bytes than UTF-16 has units. A batch whose JSON would stay within
+    /// the limits even if every byte of its text were escaped (text up to some 80 MB) is never
+    /// scanned.
     pub fn json_too_large(&self, extra_bytes: u64, extra_units: u64) -> bool {
-        self.json_bytes.saturating_add(extra_bytes) > MAX_JSON_BYTES as u64
-            || self.json_units.saturating_add(extra_units) > JS_STRING_LIMIT
+        let text = self.text.len() as u64;
+        let bytes = self.json_bytes.saturating_add(extra_bytes);
+        if bytes > MAX_JSON_BYTES as u64 {
+            return true;
+        }
+        let most_escapes = text.saturating_mul(5);
+        let units = self.json_units.saturating_add(extra_units);
+        if bytes.saturating_add(most_escapes) <= MAX_JSON_BYTES as u64
+            && units.saturating_add(text).saturating_add(most_escapes) <= JS_STRING_LIMIT
+        {
+            return false;
+        }
+        let &(text_units, escapes) = self.scanned.get_or_init(|| {
+            let (u, e) = scan(self.text.as_bytes());
+            (u as u64, e)
+        });
+        bytes.saturating_add(escapes) > MAX_JSON_BYTES as u64
+            || units.saturating_add(text_units).saturating_add(escapes) > JS_STRING_LIMIT
     }
 
     /// Check every event once (so a bad column is reported before anything runs) and measure
@@ -231,9 +257,9 @@ impl<'a> EventColumns<'a> {
         }
         // The pieces cover the text (their quotes are in the layouts).
         bytes += self.text.len() as u64;
-        // `json_bytes` and `json_units` hold the escapes and the text's UTF-16 length already.
-        self.json_bytes = self.json_bytes.saturating_add(fixed).saturating_add(bytes);
-        self.json_units = self.json_units.saturating_add(fixed).saturating_add(units);
+        // The text's UTF-16 length and escapes are left to `json_too_large`.
+        self.json_bytes = fixed.saturating_add(bytes);
+        self.json_units = fixed.saturating_add(units);
         Ok(())
     }
 

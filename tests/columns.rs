@@ -184,6 +184,35 @@ fn the_json_size_is_exactly_that_of_the_text_the_events_stand_for() {
     assert!(!cols.json_too_large(0, v8 - units));
     assert!(cols.json_too_large(0, v8 - units + 1));
 
+    // Texts that are mostly escapes, and mostly four-byte characters: at the limits, the
+    // escapes and the UTF-16 length decide, and just below them the bounds cannot.
+    for t in [
+        "\u{1}".repeat(500),
+        "\u{1}\u{2}\\\"\n".repeat(300),
+        "😀a".repeat(300),
+        "\u{1f}é😀".repeat(200),
+    ] {
+        let events = vec![
+            json!({ "service": "sms", "text": t, "carrier": "att" }),
+            json!({ "service": "sms", "segments": 2 }),
+        ];
+        let text = Value::Array(events.clone()).to_string();
+        let enc = encode(&events);
+        let cols = enc.columns(Shape::Usage).unwrap();
+        let (bytes, units) = (text.len() as u64, text.encode_utf16().count() as u64);
+        let max = 512 * 1024 * 1024;
+        for (eb, eu, large) in [
+            (max - bytes, 0, false),
+            (max - bytes + 1, 0, true),
+            (0, v8 - units, false),
+            (0, v8 - units + 1, true),
+            (max - bytes - 100, v8 - units - 100, false),
+            (0, 0, false),
+        ] {
+            assert_eq!(cols.json_too_large(eb, eu), large, "{t:?} {eb} {eu}");
+        }
+    }
+
     let scenario = vec![
         json!({ "at": "2025-01-03T08:00:00Z", "type": "usage", "service": "sms", "text": "Tab\there 😀", "count": 250, "carrier": "tmobile" }),
         json!({ "type": "paymentWillFail", "at": "2025-01-04T10:00:00Z" }),
