@@ -90,9 +90,6 @@ pub struct EventColumns<'a> {
     /// units not included).
     json_bytes: u64,
     json_units: u64,
-    /// The text's UTF-16 units and JSON escapes ([`scan`]), counted only when the sizes above
-    /// cannot decide [`json_too_large`](Self::json_too_large) alone.
-    scanned: std::cell::OnceCell<(u64, u64)>,
 }
 
 fn bad(path: impl Into<String>, what: &str) -> Error {
@@ -140,7 +137,6 @@ impl<'a> EventColumns<'a> {
             lens,
             json_bytes: 0,
             json_units: 0,
-            scanned: std::cell::OnceCell::new(),
         };
         cols.check()?;
         Ok(cols)
@@ -158,30 +154,48 @@ impl<'a> EventColumns<'a> {
     /// units) would be refused by the JSON path as too large: then that path must run, so that
     /// its error (or, in an engine with longer strings, its result) is the one reported.
     ///
-    /// Exact. The text is scanned for its UTF-16 length and escapes only when bounds cannot
-    /// decide: escaping adds at most five bytes (and units) per byte (`\u0001` for one byte), and
-    /// UTF-8 never has fewer bytes than UTF-16 has units. A batch whose JSON would stay within
-    /// the limits even if every byte of its text were escaped (text up to some 80 MB) is never
-    /// scanned.
+    /// Exact, but the text is scanned for its UTF-16 length and escapes ([`scan`]) only as far
+    /// as bounds need: escaping adds at most five bytes (and units) per byte (`\u0001` for one
+    /// byte), and a byte of UTF-8 is at most one UTF-16 unit. The scan stops as soon as what it
+    /// counted plus the most the rest could add fits, or what it counted alone does not. A
+    /// batch that would fit even if every byte of its text were escaped is not scanned at all.
     pub fn json_too_large(&self, extra_bytes: u64, extra_units: u64) -> bool {
-        let text = self.text.len() as u64;
+        const MAX: u64 = MAX_JSON_BYTES as u64;
         let bytes = self.json_bytes.saturating_add(extra_bytes);
-        if bytes > MAX_JSON_BYTES as u64 {
-            return true;
-        }
-        let most_escapes = text.saturating_mul(5);
         let units = self.json_units.saturating_add(extra_units);
-        if bytes.saturating_add(most_escapes) <= MAX_JSON_BYTES as u64
-            && units.saturating_add(text).saturating_add(most_escapes) <= JS_STRING_LIMIT
-        {
-            return false;
+        // With `units_seen` and `escapes` counted, and `rest` bytes of text not yet scanned:
+        // whether the JSON is too large already, and whether it fits whatever the rest holds.
+        let over = |units_seen: u64, escapes: u64| {
+            bytes.saturating_add(escapes) > MAX
+                || units.saturating_add(units_seen).saturating_add(escapes) > JS_STRING_LIMIT
+        };
+        let fits = |units_seen: u64, escapes: u64, rest: u64| {
+            bytes
+                .saturating_add(escapes)
+                .saturating_add(rest.saturating_mul(5))
+                <= MAX
+                && units
+                    .saturating_add(units_seen)
+                    .saturating_add(escapes)
+                    .saturating_add(rest.saturating_mul(6))
+                    <= JS_STRING_LIMIT
+        };
+        let (mut units_seen, mut escapes) = (0u64, 0u64);
+        let mut rest = self.text.len() as u64;
+        // Blocks may cut a character: `scan` counts per byte, so the counts add up.
+        for block in self.text.as_bytes().chunks(1 << 16) {
+            if over(units_seen, escapes) {
+                return true;
+            }
+            if fits(units_seen, escapes, rest) {
+                return false;
+            }
+            let (u, e) = scan(block);
+            units_seen = units_seen.saturating_add(u as u64);
+            escapes = escapes.saturating_add(e);
+            rest = rest.saturating_sub(block.len() as u64);
         }
-        let &(text_units, escapes) = self.scanned.get_or_init(|| {
-            let (u, e) = scan(self.text.as_bytes());
-            (u as u64, e)
-        });
-        bytes.saturating_add(escapes) > MAX_JSON_BYTES as u64
-            || units.saturating_add(text_units).saturating_add(escapes) > JS_STRING_LIMIT
+        over(units_seen, escapes)
     }
 
     /// Check every event once (so a bad column is reported before anything runs) and measure

@@ -213,6 +213,31 @@ fn the_json_size_is_exactly_that_of_the_text_the_events_stand_for() {
         }
     }
 
+    // Texts over several of the scan's 64 KiB blocks, the escapes and four-byte characters
+    // first, last or spread, so that the scan stops early on one side of the limit or the other.
+    let plain = "plain text ".repeat(2000);
+    let dense = "\u{1}😀\\".repeat(6000);
+    for texts in [
+        vec![dense.clone(), plain.clone(), plain.clone(), plain.clone()],
+        vec![plain.clone(), plain.clone(), plain.clone(), dense.clone()],
+        vec![plain.clone(), dense.clone(), plain.clone(), dense.clone()],
+    ] {
+        let events: Vec<Value> = texts
+            .iter()
+            .flat_map(|t| (0..4).map(move |_| json!({ "service": "sms", "text": t })))
+            .collect();
+        let text = Value::Array(events.clone()).to_string();
+        let enc = encode(&events);
+        let cols = enc.columns(Shape::Usage).unwrap();
+        let (bytes, units) = (text.len() as u64, text.encode_utf16().count() as u64);
+        let max = 512 * 1024 * 1024;
+        assert!(!cols.json_too_large(max - bytes, 0));
+        assert!(cols.json_too_large(max - bytes + 1, 0));
+        assert!(!cols.json_too_large(0, v8 - units));
+        assert!(cols.json_too_large(0, v8 - units + 1));
+        assert!(!cols.json_too_large(0, 0));
+    }
+
     let scenario = vec![
         json!({ "at": "2025-01-03T08:00:00Z", "type": "usage", "service": "sms", "text": "Tab\there 😀", "count": 250, "carrier": "tmobile" }),
         json!({ "type": "paymentWillFail", "at": "2025-01-04T10:00:00Z" }),
