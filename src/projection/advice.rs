@@ -362,6 +362,17 @@ fn nice(x: Decimal, scale: u32) -> Decimal {
     if x <= Decimal::ZERO {
         return least;
     }
+    let unit = nice_unit(x);
+    let r = crate::money::ceil_div(x, unit)
+        .and_then(|q| q.checked_mul(unit))
+        .unwrap_or(x)
+        .round_dp_with_strategy(scale, RoundingStrategy::ToPositiveInfinity);
+    r.max(least).normalize()
+}
+
+/// The power of ten `nice` rounds `x` (positive) up to a multiple of: a tenth of `x`'s order of
+/// magnitude (10 for 250, 0.01 for 0.25), at most 20 decimal places.
+fn nice_unit(x: Decimal) -> Decimal {
     let ten = Decimal::TEN;
     let mut unit = Decimal::ONE;
     while unit
@@ -373,11 +384,7 @@ fn nice(x: Decimal, scale: u32) -> Decimal {
     while unit.checked_mul(ten).is_some_and(|u| u > x) && unit.scale() < 20 {
         unit /= ten;
     }
-    let r = crate::money::ceil_div(x, unit)
-        .and_then(|q| q.checked_mul(unit))
-        .unwrap_or(x)
-        .round_dp_with_strategy(scale, RoundingStrategy::ToPositiveInfinity);
-    r.max(least).normalize()
+    unit
 }
 
 /// Search thresholds × amounts for the auto-recharge that keeps the interruption probability at
@@ -695,18 +702,10 @@ mod tests {
     /// largest decimal (the product was unchecked).
     #[test]
     fn nice_agrees_with_division_and_ceil() {
+        // The rounding as it was; the unit is found as it still is (`nice_unit`).
         let by_division = |x: Decimal, scale: u32| {
             let least = Decimal::new(1, scale);
-            let (ten, mut unit) = (Decimal::TEN, Decimal::ONE);
-            while unit
-                .checked_mul(Decimal::ONE_HUNDRED)
-                .is_some_and(|u| u <= x)
-            {
-                unit *= ten;
-            }
-            while unit.checked_mul(ten).is_some_and(|u| u > x) && unit.scale() < 20 {
-                unit /= ten;
-            }
+            let unit = nice_unit(x);
             let r = x.checked_div(unit).map(|q| q.ceil() * unit).unwrap_or(x);
             let r = r.round_dp_with_strategy(scale, RoundingStrategy::ToPositiveInfinity);
             r.max(least).normalize()
