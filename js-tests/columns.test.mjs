@@ -179,8 +179,13 @@ test('buffers kept from a bigger batch give the next, smaller batch its own resu
   for (const events of [long, small, long.slice(0, 10), small.slice(100, 300)]) {
     for (const charges of ['totals', 'none']) assert.ok(sameRateBatch(events, { charges }).result);
   }
-  // A JSON-path call in between drops the kept buffers; the next columns call makes new ones.
+  // A small JSON-path call in between leaves the kept buffers; one with more than 1 MiB of JSON
+  // drops them, and the next columns call makes new ones.
   sameRateBatch(small, { charges: 'full' });
+  assert.ok(sameRateBatch(small, { charges: 'totals' }).result);
+  const big = [...long, ...long, ...long];
+  assert.ok(new TextEncoder().encode(JSON.stringify(big)).length > 1 << 20);
+  sameRateBatch(big, { charges: 'full' });
   assert.ok(sameRateBatch(long, { charges: 'totals' }).result);
 });
 

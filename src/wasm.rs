@@ -133,7 +133,16 @@ fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, Error> {
 
 /// Stringify a large JS value once, so it can be parsed in WASM without per-field calls.
 fn stringify(v: &JsValue) -> Result<String, Error> {
-    release_spare_columns();
+    let text = json_text(v)?;
+    // A big input's parse and result take memory in proportion: the kept column buffers go
+    // first, so that they can serve it.
+    if text.len() > 1 << 20 {
+        release_spare_columns();
+    }
+    Ok(text)
+}
+
+fn json_text(v: &JsValue) -> Result<String, Error> {
     if let Some(s) = v.as_string() {
         return Ok(s);
     }
@@ -265,8 +274,8 @@ thread_local! {
     /// 150 MB of buffers; zero-filling that much again costs more than the rest of reading the
     /// columns, and WASM memory, once grown, is never given back anyway. What a reused buffer
     /// still holds is only ever read where the encoder says it wrote, and is checked as any
-    /// input is. A call that takes the JSON path ([`stringify`]) drops them, so that its own
-    /// allocations can use the memory.
+    /// input is. A call whose input crosses as more than 1 MiB of JSON text ([`stringify`])
+    /// drops them, so that its own allocations can use the memory.
     static SPARE: std::cell::Cell<Option<Spare>> = const { std::cell::Cell::new(None) };
 }
 
