@@ -85,11 +85,13 @@ pub struct EventColumns<'a> {
     /// The length in bytes of every string piece in `text` (checked to cover it, each ending on
     /// a character boundary).
     lens: &'a [u32],
-    /// Length of `JSON.stringify(events)` but for what the strings' characters and escapes add
-    /// beyond their bytes: UTF-8 bytes (the text's bytes included) and UTF-16 units (the text's
-    /// units not included).
+    /// Length of `JSON.stringify(events)` but for the list's brackets and commas and what the
+    /// strings' characters and escapes add beyond their bytes: UTF-8 bytes (the text's bytes
+    /// included) and UTF-16 units (the text's units not included).
     json_bytes: u64,
     json_units: u64,
+    /// The index of the first event in the whole batch (for error paths).
+    first: usize,
 }
 
 fn bad(path: impl Into<String>, what: &str) -> Error {
@@ -124,6 +126,19 @@ impl<'a> EventColumns<'a> {
         text: &'a [u8],
         lens: &'a [u32],
     ) -> Result<EventColumns<'a>, Error> {
+        Self::part(shape, names, words, text, lens, 0)
+    }
+
+    /// [`new`](Self::new) for a part of a batch whose first event is the batch's event `first`:
+    /// errors name events by their index in the batch.
+    pub fn part(
+        shape: Shape,
+        names: &'a [String],
+        words: &'a [u32],
+        text: &'a [u8],
+        lens: &'a [u32],
+        first: usize,
+    ) -> Result<EventColumns<'a>, Error> {
         if names.len() > 1 << 16 || !words.len().is_multiple_of(STRIDE) {
             return Err(bad("", "column sizes"));
         }
@@ -137,6 +152,7 @@ impl<'a> EventColumns<'a> {
             lens,
             json_bytes: 0,
             json_units: 0,
+            first,
         };
         cols.check()?;
         Ok(cols)
@@ -154,48 +170,20 @@ impl<'a> EventColumns<'a> {
     /// units) would be refused by the JSON path as too large: then that path must run, so that
     /// its error (or, in an engine with longer strings, its result) is the one reported.
     ///
-    /// Exact, but the text is scanned for its UTF-16 length and escapes ([`scan`]) only as far
-    /// as bounds need: escaping adds at most five bytes (and units) per byte (`\u0001` for one
-    /// byte), and a byte of UTF-8 is at most one UTF-16 unit. The scan stops as soon as what it
-    /// counted plus the most the rest could add fits, or what it counted alone does not. A
-    /// batch that would fit even if every byte of its text were escaped is not scanned at all.
+    /// Exact, but the text is scanned for its UTF-16 length and escapes only as far as
+    /// [`JsonSize`]'s bounds need, in blocks: a batch that would fit even if every byte of its
+    /// text were escaped is not scanned at all.
     pub fn json_too_large(&self, extra_bytes: u64, extra_units: u64) -> bool {
-        const MAX: u64 = MAX_JSON_BYTES as u64;
-        let bytes = self.json_bytes.saturating_add(extra_bytes);
-        let units = self.json_units.saturating_add(extra_units);
-        // With `units_seen` and `escapes` counted, and `rest` bytes of text not yet scanned:
-        // whether the JSON is too large already, and whether it fits whatever the rest holds.
-        let over = |units_seen: u64, escapes: u64| {
-            bytes.saturating_add(escapes) > MAX
-                || units.saturating_add(units_seen).saturating_add(escapes) > JS_STRING_LIMIT
-        };
-        let fits = |units_seen: u64, escapes: u64, rest: u64| {
-            bytes
-                .saturating_add(escapes)
-                .saturating_add(rest.saturating_mul(5))
-                <= MAX
-                && units
-                    .saturating_add(units_seen)
-                    .saturating_add(escapes)
-                    .saturating_add(rest.saturating_mul(6))
-                    <= JS_STRING_LIMIT
-        };
-        let (mut units_seen, mut escapes) = (0u64, 0u64);
-        let mut rest = self.text.len() as u64;
+        let mut size = JsonSize::default();
+        size.add(self, extra_bytes, extra_units);
         // Blocks may cut a character: `scan` counts per byte, so the counts add up.
         for block in self.text.as_bytes().chunks(1 << 16) {
-            if over(units_seen, escapes) {
-                return true;
+            if let Some(v) = size.verdict() {
+                return v;
             }
-            if fits(units_seen, escapes, rest) {
-                return false;
-            }
-            let (u, e) = scan(block);
-            units_seen = units_seen.saturating_add(u as u64);
-            escapes = escapes.saturating_add(e);
-            rest = rest.saturating_sub(block.len() as u64);
+            size.scanned(block);
         }
-        over(units_seen, escapes)
+        size.verdict().unwrap_or(true)
     }
 
     /// Check every event once (so a bad column is reported before anything runs) and measure
@@ -212,15 +200,15 @@ impl<'a> EventColumns<'a> {
                 )
             })
             .collect();
-        let n = self.len() as u64;
-        // What costs the same in bytes and in UTF-16 units: `[`, `]`, commas between events,
-        // and per event everything but its strings (see `Layout`) and numbers.
-        let mut fixed = 2 + n.saturating_sub(1);
+        // What costs the same in bytes and in UTF-16 units: per event everything but its
+        // strings (see `Layout`) and numbers. The list's `[`, `]` and commas are left to
+        // `JsonSize`, which may add up the parts of a batch.
+        let mut fixed = 0u64;
         // The names (service, carrier) in bytes and in units.
         let (mut bytes, mut units) = (0u64, 0u64);
         let mut cursor = Cursor::default();
         let mut last: Option<Layout> = None;
-        for (i, ev) in self.words.chunks_exact(STRIDE).enumerate() {
+        for (ev, i) in self.words.chunks_exact(STRIDE).zip(self.first..) {
             let &[w, ids, segments, count] = ev else {
                 continue;
             };
@@ -429,7 +417,7 @@ impl<'a> EventColumns<'a> {
     pub fn usage_events(&self) -> Result<Vec<UsageEvent<'_>>, Error> {
         let mut out = Vec::with_capacity(self.len());
         let mut cursor = Cursor::default();
-        for (i, ev) in self.words.chunks_exact(STRIDE).enumerate() {
+        for (ev, i) in self.words.chunks_exact(STRIDE).zip(self.first..) {
             out.push(self.usage_event(i, ev, &mut cursor)?);
         }
         Ok(out)
@@ -441,7 +429,7 @@ impl<'a> EventColumns<'a> {
     /// rated, as when the whole batch was read first.
     pub fn each_usage_event(&self, rate: crate::rating::EventSink<'_>) -> Result<(), Error> {
         let mut cursor = Cursor::default();
-        for (i, ev) in self.words.chunks_exact(STRIDE).enumerate() {
+        for (ev, i) in self.words.chunks_exact(STRIDE).zip(self.first..) {
             rate(i, &self.usage_event(i, ev, &mut cursor)?)?;
         }
         Ok(())
@@ -458,7 +446,7 @@ impl<'a> EventColumns<'a> {
         let mut buf: Vec<ScenarioEvent<'_>> = Vec::with_capacity(chunk.min(self.len()));
         let mut cursor = Cursor::default();
         let mut base = 0;
-        for (i, ev) in self.words.chunks_exact(STRIDE).enumerate() {
+        for (ev, i) in self.words.chunks_exact(STRIDE).zip(self.first..) {
             buf.push(self.scenario_event(i, ev, &mut cursor)?);
             if buf.len() == chunk {
                 f(base, &buf)?;
@@ -470,6 +458,108 @@ impl<'a> EventColumns<'a> {
             f(base, &buf)?;
         }
         Ok(())
+    }
+}
+
+/// Bounds on the length of `JSON.stringify(events)` (and of anything else in the same input), in
+/// UTF-8 bytes and in UTF-16 units, for the JSON path's limits ([`MAX_JSON_BYTES`],
+/// [`JS_STRING_LIMIT`]). Everything but the text's characters is counted exactly as columns
+/// are added; text not yet scanned is bounded: escaping adds at most five bytes (and units) per
+/// byte (`\u0001` for one byte), and a byte of UTF-8 is at most one UTF-16 unit.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonSize {
+    /// UTF-8 bytes, exact but for the escapes of the text not scanned.
+    bytes: u64,
+    /// UTF-16 units, exact but for the text not scanned.
+    units: u64,
+    /// Bytes of text not scanned.
+    unscanned: u64,
+    /// Events in the list.
+    events: u64,
+}
+
+impl JsonSize {
+    /// Add columns (a batch's events after those added so far) and `extra` bytes and units from
+    /// elsewhere in the input; their text is not scanned.
+    pub fn add(&mut self, cols: &EventColumns<'_>, extra_bytes: u64, extra_units: u64) {
+        self.bytes = self
+            .bytes
+            .saturating_add(cols.json_bytes)
+            .saturating_add(extra_bytes);
+        self.units = self
+            .units
+            .saturating_add(cols.json_units)
+            .saturating_add(extra_units);
+        self.unscanned = self.unscanned.saturating_add(cols.text.len() as u64);
+        self.events = self.events.saturating_add(cols.len() as u64);
+    }
+
+    /// Count a block of the text not yet scanned (blocks may cut a character: [`scan`] counts
+    /// per byte, so the counts add up).
+    pub fn scanned(&mut self, block: &[u8]) {
+        let (u, e) = scan(block);
+        self.bytes = self.bytes.saturating_add(e);
+        self.units = self.units.saturating_add(u as u64).saturating_add(e);
+        self.unscanned = self.unscanned.saturating_sub(block.len() as u64);
+    }
+
+    /// Add a part of a batch, scanning its text when the bounds may need it: when the batch,
+    /// if the `remaining` events to come were like those so far and no more text were scanned,
+    /// could come within an eighth of a limit. A part is scanned while it is still in the
+    /// cache; what is left unscanned is what a verdict can do without, or nearly so.
+    pub fn add_part(&mut self, cols: &EventColumns<'_>, remaining: u64) {
+        self.add(cols, 0, 0);
+        let seen = self.events.max(1);
+        // Saturating: a product out of range is near a limit anyway.
+        let projected = |v: u64| v.saturating_mul(seen.saturating_add(remaining)) / seen;
+        let (bytes, units) = self.upper();
+        let near = |v: u64, limit: u64| projected(v) > limit - limit / 8;
+        if near(bytes, MAX_JSON_BYTES as u64) || near(units, JS_STRING_LIMIT) {
+            for block in cols.text.as_bytes().chunks(1 << 16) {
+                self.scanned(block);
+            }
+        }
+    }
+
+    /// The fewest and the most bytes and units the JSON text can have, as `((bytes, units),
+    /// (bytes, units))`: equal once all the text is scanned.
+    pub fn bounds(&self) -> ((u64, u64), (u64, u64)) {
+        let frame = self.frame();
+        (
+            (
+                self.bytes.saturating_add(frame),
+                self.units.saturating_add(frame),
+            ),
+            self.upper(),
+        )
+    }
+
+    /// The most bytes and units the JSON text can have.
+    fn upper(&self) -> (u64, u64) {
+        let frame = self.frame();
+        (
+            self.bytes
+                .saturating_add(frame)
+                .saturating_add(self.unscanned.saturating_mul(5)),
+            self.units
+                .saturating_add(frame)
+                .saturating_add(self.unscanned.saturating_mul(6)),
+        )
+    }
+
+    /// `[`, `]` and the commas between events.
+    fn frame(&self) -> u64 {
+        2 + self.events.saturating_sub(1)
+    }
+
+    /// Whether the JSON path would refuse the input as too large, once the bounds decide it.
+    pub fn verdict(&self) -> Option<bool> {
+        const MAX: u64 = MAX_JSON_BYTES as u64;
+        let ((bytes, units), (most_bytes, most_units)) = self.bounds();
+        if bytes > MAX || units > JS_STRING_LIMIT {
+            return Some(true);
+        }
+        (most_bytes <= MAX && most_units <= JS_STRING_LIMIT).then_some(false)
     }
 }
 

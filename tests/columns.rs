@@ -3,7 +3,7 @@
 //! for, and give the same results and errors.
 
 use creditcast::account::{simulate, simulate_columns, Scenario, ScenarioEvent};
-use creditcast::columns::{field as f, intern_totals, EventColumns, Shape, STRIDE};
+use creditcast::columns::{field as f, intern_totals, EventColumns, JsonSize, Shape, STRIDE};
 use creditcast::money::Dec;
 use creditcast::rating::{BatchOptions, ChargeDetail};
 use creditcast::{ErrorCode, RateCard, RatingEngine, UsageEvent};
@@ -375,7 +375,7 @@ fn rate_batch_from_columns_gives_the_json_paths_result() {
         let b = engine.rate_batch(&cols.usage_events().unwrap(), opts);
         assert_eq!(a, b);
         assert!(a.is_ok(), "{a:?}");
-        // Streamed from the columns, one event at a time (what `__rateBatchColumns` does).
+        // Streamed from the columns, one event at a time (what `__rateBatchPart` does).
         let c = engine.rate_each(cols.len(), &mut |rate| cols.each_usage_event(rate), opts);
         assert_eq!(a, c);
     }
@@ -854,4 +854,131 @@ mod packed_refusals {
             bits(&v)
         );
     }
+}
+
+/// `events` cut before each index in `cuts`, each part encoded on its own (its own name table,
+/// as a part may have).
+fn parts(events: &[Value], cuts: &[usize]) -> Vec<Encoded> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for &to in cuts.iter().chain([events.len()].iter()) {
+        out.push(encode(&events[from..to]));
+        from = to;
+    }
+    out
+}
+
+#[test]
+fn a_batch_in_parts_rates_and_measures_as_one() {
+    let engine = engine();
+    let events: Vec<Value> = (0..4)
+        .flat_map(|_| usage_events())
+        .filter(|e| e["service"] != "nope" && e["quantity"] != -250)
+        .collect();
+    let n = events.len();
+    let text = Value::Array(events.clone()).to_string();
+    let (bytes, units) = (text.len() as u64, text.encode_utf16().count() as u64);
+    let parsed: Vec<UsageEvent> = creditcast::input::from_json(&text).unwrap();
+    for cuts in [vec![], vec![1], vec![7, 8, 30], (1..n).collect()] {
+        for charges in [ChargeDetail::Full, ChargeDetail::Totals, ChargeDetail::None] {
+            let opts = BatchOptions { charges };
+            let mut batch = engine.start_batch(n, opts).unwrap();
+            let mut size = JsonSize::default();
+            let mut first = 0;
+            for p in parts(&events, &cuts) {
+                let cols =
+                    EventColumns::part(Shape::Usage, &p.names, &p.words, &p.text, &p.lens, first)
+                        .unwrap();
+                size.add(&cols, 0, 0);
+                size.scanned(&p.text);
+                cols.each_usage_event(&mut |_, ev| engine.rate_next(&mut batch, ev))
+                    .unwrap();
+                first += cols.len();
+            }
+            assert_eq!(batch.len(), n);
+            assert_eq!(batch.finish(), engine.rate_batch(&parsed, opts), "{cuts:?}");
+            assert_eq!(size.bounds(), ((bytes, units), (bytes, units)), "{cuts:?}");
+            assert_eq!(size.verdict(), Some(false));
+        }
+    }
+    // An error names the event by its index in the batch, whatever part it came in.
+    let all = usage_events();
+    let mut batch = engine
+        .start_batch(all.len(), BatchOptions::default())
+        .unwrap();
+    let mut first = 0;
+    let mut err = None;
+    for p in parts(&all, &[4, 8, 10]) {
+        let cols =
+            EventColumns::part(Shape::Usage, &p.names, &p.words, &p.text, &p.lens, first).unwrap();
+        first += cols.len();
+        if let Err(e) = cols.each_usage_event(&mut |_, ev| engine.rate_next(&mut batch, ev)) {
+            err = Some(e);
+            break;
+        }
+    }
+    let err = err.unwrap();
+    assert_eq!(
+        (err.code, err.path.as_str()),
+        (ErrorCode::NegativeValue, "[9].quantity")
+    );
+    // A part's malformed column names the batch's event too.
+    let p = encode(&all[4..8]);
+    let mut words = p.words.clone();
+    words[STRIDE * 2] |= 1 << 30;
+    let e = EventColumns::part(Shape::Usage, &p.names, &words, &p.text, &p.lens, 4)
+        .err()
+        .unwrap();
+    assert_eq!(e.path, "[6]");
+    // More events than the batch was started for reach the limit per batch, not a panic.
+    assert!(engine
+        .start_batch(5_000_001, BatchOptions::default())
+        .is_err());
+}
+
+#[test]
+fn parts_are_scanned_only_when_the_batch_may_come_near_a_limit() {
+    let max = 512 * 1024 * 1024u64;
+    let events: Vec<Value> = (0..50)
+        .map(|i| json!({ "service": "sms", "text": format!("line {i}\n\"quoted\" 😀 {}", "x".repeat(i)) }))
+        .collect();
+    let text = Value::Array(events.clone()).to_string();
+    let (bytes, units) = (text.len() as u64, text.encode_utf16().count() as u64);
+    // A small batch with nothing to come: no part is scanned, and the bounds decide.
+    let mut size = JsonSize::default();
+    let mut first = 0;
+    for p in parts(&events, &[10, 20, 30, 40]) {
+        let cols =
+            EventColumns::part(Shape::Usage, &p.names, &p.words, &p.text, &p.lens, first).unwrap();
+        first += cols.len();
+        size.add_part(&cols, (50 - first) as u64);
+    }
+    let ((lo_b, lo_u), (hi_b, hi_u)) = size.bounds();
+    assert!(lo_b < bytes && bytes < hi_b && lo_u < units && units < hi_u);
+    assert_eq!(size.verdict(), Some(false));
+    // With millions of such events still to come the batch may come near the limits: each
+    // part is scanned, and the counts are exact.
+    let mut size = JsonSize::default();
+    let mut first = 0;
+    for p in parts(&events, &[10, 20, 30, 40]) {
+        let cols =
+            EventColumns::part(Shape::Usage, &p.names, &p.words, &p.text, &p.lens, first).unwrap();
+        first += cols.len();
+        size.add_part(&cols, 10_000_000 - first as u64);
+    }
+    assert_eq!(size.bounds(), ((bytes, units), (bytes, units)));
+    // Between the bounds, no verdict until the text is scanned; then the exact one.
+    let all = encode(&events);
+    let cols = all.columns(Shape::Usage).unwrap();
+    for (extra, large) in [(max - bytes, false), (max - bytes + 1, true)] {
+        let mut size = JsonSize::default();
+        size.add(&cols, extra, 0);
+        assert_eq!(size.verdict(), None);
+        size.scanned(&all.text);
+        assert_eq!(size.verdict(), Some(large));
+    }
+    // Beyond the limit even without the text's escapes: too large before any scan.
+    let mut size = JsonSize::default();
+    size.add(&cols, max, 0);
+    assert_eq!(size.verdict(), Some(true));
 }

@@ -341,6 +341,42 @@ impl NameKey {
     }
 }
 
+/// A batch being rated (see [`RatingEngine::start_batch`]): the allowances and tiers used so far,
+/// the running totals and the per-event charges. `Batch::default()` is an empty batch with the
+/// default options.
+#[derive(Default)]
+pub struct Batch {
+    counters: Counters,
+    lines: Vec<Line>,
+    acc: Acc,
+    full: Vec<Charge>,
+    totals: Vec<Dec>,
+    opts: BatchOptions,
+    /// The index of the next event.
+    next: usize,
+}
+
+impl Batch {
+    /// Events rated so far.
+    pub fn len(&self) -> usize {
+        self.next
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.next == 0
+    }
+
+    /// The batch's result, as [`RatingEngine::rate_batch`] gives it.
+    pub fn finish(self) -> Result<BatchResult, Error> {
+        let charges = match self.opts.charges {
+            ChargeDetail::Full => Some(Charges::Full(self.full)),
+            ChargeDetail::Totals => Some(Charges::Totals(self.totals)),
+            ChargeDetail::None => None,
+        };
+        self.acc.finish(charges)
+    }
+}
+
 /// The callback [`RatingEngine::rate_each`] hands its event source: rate event `i`.
 pub type EventSink<'s> = &'s mut dyn FnMut(usize, &UsageEvent<'_>) -> Result<(), Error>;
 
@@ -514,15 +550,25 @@ impl RatingEngine {
     }
 
     /// [`rate_batch`](Self::rate_batch) on `len` events that `each` reads one at a time and
-    /// hands to the rating callback with their index, so that a batch is never held whole (the
-    /// column path from JS). `each` returns the callback's first error, or its own if reading
-    /// an event fails.
+    /// hands to the rating callback with their index, so that a batch is never held whole.
+    /// `each` returns the callback's first error, or its own if reading an event fails.
     pub fn rate_each(
         &self,
         len: usize,
         each: &mut dyn FnMut(EventSink<'_>) -> Result<(), Error>,
         opts: BatchOptions,
     ) -> Result<BatchResult, Error> {
+        let mut batch = self.start_batch(len, opts)?;
+        each(&mut |_, ev| self.rate_next(&mut batch, ev))?;
+        batch.finish()
+    }
+
+    /// A batch of `len` events to rate in order with [`rate_next`](Self::rate_next), in as many
+    /// pieces as suit the caller (the column path from JS rates a few thousand events at a
+    /// time, while their text is still in the cache), then [`Batch::finish`]. The same as
+    /// [`rate_batch`](Self::rate_batch) on all of them; `len` only reserves room and is checked
+    /// against the limit per batch.
+    pub fn start_batch(&self, len: usize, opts: BatchOptions) -> Result<Batch, Error> {
         if len > MAX_BATCH_EVENTS {
             return Err(Error::new(
                 C::LimitExceeded,
@@ -530,39 +576,47 @@ impl RatingEngine {
                 format!("{len} events; the limit per batch is {MAX_BATCH_EVENTS}"),
             ));
         }
-        let mut counters = Counters::new();
-        let mut lines = Vec::with_capacity(8);
-        let mut acc = Acc::default();
-        let mut full = Vec::new();
-        let mut totals = Vec::new();
+        let mut b = Batch {
+            counters: Counters::new(),
+            lines: Vec::with_capacity(8),
+            acc: Acc::default(),
+            full: Vec::new(),
+            totals: Vec::new(),
+            opts,
+            next: 0,
+        };
         match opts.charges {
-            ChargeDetail::Full => full.reserve(len),
-            ChargeDetail::Totals => totals.reserve(len),
+            ChargeDetail::Full => b.full.reserve(len),
+            ChargeDetail::Totals => b.totals.reserve(len),
             ChargeDetail::None => {}
         }
-        each(&mut |i, ev| {
-            let at_path = || format!("[{i}]");
-            let at = parse_at(ev).map_err(|e| e.at(&at_path()))?;
-            let period = at.map(|t| month_index(t, 0)).unwrap_or(i64::MIN);
-            lines.clear();
-            let core = self
-                .rate_into(ev, at, &mut counters, period, &mut lines)
-                .map_err(|e| e.at(&at_path()))?;
-            acc.add(&core, &self.carriers)
-                .map_err(|e| e.at(&at_path()))?;
-            match opts.charges {
-                ChargeDetail::Full => full.push(core.into_charge(lines.clone())),
-                ChargeDetail::Totals => totals.push(Dec(core.total)),
-                ChargeDetail::None => {}
-            }
-            Ok(())
-        })?;
-        let charges = match opts.charges {
-            ChargeDetail::Full => Some(Charges::Full(full)),
-            ChargeDetail::Totals => Some(Charges::Totals(totals)),
-            ChargeDetail::None => None,
-        };
-        acc.finish(charges)
+        Ok(b)
+    }
+
+    /// Rate the batch's next event (errors name it: `[i].field`, `i` counted from the batch's
+    /// first event). After an error the batch no longer adds up: drop it.
+    // One copy for both ways in (`rate_each` and the column parts): 0.3 KB less WASM, and a
+    // call per event costs nothing measurable.
+    #[inline(never)]
+    pub fn rate_next(&self, b: &mut Batch, ev: &UsageEvent<'_>) -> Result<(), Error> {
+        let i = b.next;
+        let at_path = || format!("[{i}]");
+        let at = parse_at(ev).map_err(|e| e.at(&at_path()))?;
+        let period = at.map(|t| month_index(t, 0)).unwrap_or(i64::MIN);
+        b.lines.clear();
+        let core = self
+            .rate_into(ev, at, &mut b.counters, period, &mut b.lines)
+            .map_err(|e| e.at(&at_path()))?;
+        b.acc
+            .add(&core, &self.carriers)
+            .map_err(|e| e.at(&at_path()))?;
+        match b.opts.charges {
+            ChargeDetail::Full => b.full.push(core.into_charge(b.lines.clone())),
+            ChargeDetail::Totals => b.totals.push(Dec(core.total)),
+            ChargeDetail::None => {}
+        }
+        b.next = i + 1;
+        Ok(())
     }
 
     /// Services and carriers are few: a scan of their keys beats hashing the name for every
