@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulate, RatingEngine, CreditcastError } from '../pkg/node.js';
-import { encodeEvents } from '../pkg/columns.js';
+import { encodeEvents, PART } from '../pkg/columns.js';
 import { withLists } from '../pkg/lists.js';
 import { __simulate, RatingEngine as RatingEngineJson } from '../pkg/creditcast_wasm.js';
 // The same varied events on every run.
@@ -20,12 +20,21 @@ const simulateJson = (scenario) => withLists(__simulate(scenario));
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const engine = new RatingEngine();
-// Count the batches that reach the engine as columns.
+// Count the batches that reach the engine as columns (all their parts: the last part's call
+// returns something other than undefined, or throws), and the parts.
 let columnCalls = 0;
-const viaColumnsCall = engine.__rateBatchColumns;
-engine.__rateBatchColumns = function (...args) {
-  columnCalls++;
-  return viaColumnsCall.apply(this, args);
+let partCalls = 0;
+const partCall = engine.__rateBatchPart;
+engine.__rateBatchPart = function (...args) {
+  partCalls++;
+  let done = true;
+  try {
+    const r = partCall.apply(this, args);
+    done = r !== undefined;
+    return r;
+  } finally {
+    if (done) columnCalls++;
+  }
 };
 
 /** What a call gives: its result as JSON text, or its error's code, path, message and problems. */
@@ -168,25 +177,22 @@ test('varied batches give byte-identical results through columns and JSON', () =
   }
 });
 
-test('buffers kept from a bigger batch give the next, smaller batch its own result', () => {
-  // The column buffers of one call are kept for the next (src/wasm.rs, SPARE): what the first
-  // batch left in them must not show through in the second, nor after a JSON-path call.
-  const long = Array.from({ length: 3000 }, (_, i) => (i % 10 === 0
+test('each part gets the buffers to itself: what a bigger part left shows through nowhere', () => {
+  // The parts of a batch are written one after another into the same buffers (js/columns.js,
+  // encodeParts): a part of long texts and decimals, then parts of short ones, empty ones and
+  // segment counts, must each be read as written.
+  const long = Array.from({ length: PART }, (_, i) => (i % 10 === 0
     ? { service: 'lookup', quantity: `${i}.125` }
     : { service: 'sms', carrier: 'att', text: `${'é😀'.repeat(40 + (i % 7))} ${i}` }));
   const r = rng(9);
-  const small = Array.from({ length: 500 }, () => usage(r));
-  for (const events of [long, small, long.slice(0, 10), small.slice(100, 300)]) {
+  const short = Array.from({ length: PART }, (_, i) => (i % 3 === 0 ? { service: 'sms', text: '' } : usage(r)));
+  const counts = Array.from({ length: 100 }, (_, i) => ({ service: 'sms', segments: i % 4 }));
+  for (const events of [[...long, ...short, ...counts], [...long, ...counts], [...short, ...long, ...short]]) {
     for (const charges of ['totals', 'none']) assert.ok(sameRateBatch(events, { charges }).result);
   }
-  // A small JSON-path call in between leaves the kept buffers; one with more than 1 MiB of JSON
-  // drops them, and the next columns call makes new ones.
-  sameRateBatch(small, { charges: 'full' });
-  assert.ok(sameRateBatch(small, { charges: 'totals' }).result);
-  const big = [...long, ...long, ...long];
-  assert.ok(new TextEncoder().encode(JSON.stringify(big)).length > 1 << 20);
-  sameRateBatch(big, { charges: 'full' });
-  assert.ok(sameRateBatch(long, { charges: 'totals' }).result);
+  // Batches one after another, with a JSON-path call in between.
+  sameRateBatch(short, { charges: 'full' });
+  assert.ok(sameRateBatch(long.slice(0, 10), { charges: 'totals' }).result);
 });
 
 // Each bad event breaks an otherwise good list at index 5; the columnar path must report it as
@@ -244,6 +250,53 @@ test('an error far into a long list names the same event in both paths', () => {
   const r = sameSimulate(scenarioOf(events));
   assert.equal(r.code, 'INVALID_DATE');
   assert.equal(r.path, 'events[17345].at');
+  // A batch of several parts: the path counts from the batch's first event, not the part's.
+  const batch = events.map(({ at }) => ({ at, service: 'sms', segments: 1, carrier: 'att' }));
+  const parts = partCalls;
+  const b = sameRateBatch(batch, { charges: 'totals' });
+  assert.equal(partCalls - parts, Math.ceil(batch.length / PART));
+  assert.equal(b.code, 'INVALID_DATE');
+  assert.equal(b.path, '[17345].at');
+});
+
+test('a batch in several parts gives the result of one', () => {
+  assert.equal(PART, 8192);
+  const r = rng(12);
+  const events = Array.from({ length: 2 * PART + 100 }, (_, i) => {
+    const e = usage(r);
+    if (i % 5 === 0) e.at = new Date(Date.UTC(2025, i % 12, 1 + (i % 28))).toISOString();
+    return e;
+  });
+  // A carrier and a service first seen in the last part: the name table grows between parts.
+  events.forEach((e) => { if (e.carrier === 'uscellular') e.carrier = 'att'; });
+  events[2 * PART + 50] = { service: 'sms', carrier: 'uscellular', text: 'late' };
+  events[2 * PART + 60] = { service: 'voicemailDrop', quantity: 2 };
+  for (const n of [PART - 1, PART, PART + 1, events.length]) {
+    const parts = partCalls;
+    for (const charges of ['totals', 'none']) {
+      const res = sameRateBatch(events.slice(0, n), { charges });
+      assert.ok(res.result, JSON.stringify(res));
+    }
+    assert.equal(partCalls - parts, 2 * Math.ceil(n / PART), `${n} events`);
+  }
+  // Allowances and tiers run on across parts: 30,000 SMS of 1 segment in one month.
+  const sms = Array.from({ length: 30_000 }, () => ({ service: 'sms', segments: 1, at: '2025-03-04T05:06:07Z' }));
+  assert.ok(sameRateBatch(sms, { charges: 'totals' }).result);
+});
+
+test('a rating error in an early part gives way to a shape a later part leaves to JSON', () => {
+  const events = Array.from({ length: 3 * PART }, (_, i) => ({ service: 'sms', carrier: 'att', text: `hello ${i}` }));
+  events[5] = { service: 'sms', carrier: 'vodafone', text: 'hi' };
+  // Rated as columns, the unknown carrier is the error.
+  assert.equal(sameRateBatch(events, { charges: 'totals' }).path, '[5].carrier');
+  // A lone surrogate in the third part: the JSON path decides the whole call.
+  events[2 * PART + 7] = { service: 'sms', carrier: 'att', text: 'ab\ud800c' };
+  const finished = columnCalls;
+  const r = outcome(() => engine.rateBatch(events, { charges: 'totals' }));
+  assert.equal(columnCalls, finished, 'the parts were not finished');
+  assert.deepEqual(r, outcome(() => RatingEngineJson.prototype.rateBatch.call(engine, events, { charges: 'totals' })));
+  // The engine goes on working.
+  assert.ok(sameRateBatch(events.slice(0, 5), { charges: 'totals' }).result);
 });
 
 // Shapes the encoder must not take: the JSON path decides, so results and errors stay its own.

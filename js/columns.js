@@ -56,12 +56,57 @@ const encoder = new TextEncoder();
 const NONE = {};
 
 /**
+ * Events per part when `rateBatch` takes a batch a part at a time ([`encodeParts`]): a part's
+ * text (under 1 MB for messages of 100 bytes) is still in the cache when the core reads it.
+ */
+export const PART = 8192;
+
+/**
  * Events as columns in WASM memory, `{ names, buffers, events, text, lens }`: the name table
  * (services and carriers), the `__Columns` buffers (the caller frees them) and how much of them
  * is filled. Null when any event is not of a shape encoded exactly: then the JSON path must run.
  * `scenario`: `simulate` events (`at` and `type` required) rather than `rateBatch` usage events.
  */
 export function encodeEvents(events, scenario) {
+  const w = writer(events, scenario, Infinity);
+  if (w === null) return null;
+  let done = false;
+  try {
+    done = fill(events, 0, w.n, scenario, w);
+    return done ? { names: w.names, buffers: w.buffers, events: w.events, text: w.text, lens: w.lens } : null;
+  } finally {
+    if (!done) w.buffers.free();
+  }
+}
+
+/**
+ * `rateBatch` events as columns, `part` events at a time, into the same buffers:
+ * `onPart(names, buffers, events, text, lens, total)` runs after each part is written (it must
+ * be done with the buffers when it returns; what it throws propagates). `total` is the number
+ * of events in the batch for the first part, 0 for the others. The name table grows from part
+ * to part, its indices kept. False when an event is not of a shape encoded exactly, or reading
+ * one throws (a getter, a proxy): then the JSON path must run.
+ */
+export function encodeParts(events, part, onPart) {
+  const w = tryEncode((evs) => writer(evs, false, part), events);
+  if (w === null) return false;
+  try {
+    for (let from = 0; from < w.n; from += part) {
+      const to = Math.min(w.n, from + part);
+      if (!tryEncode(() => fill(events, from, to, false, w), null)) return false;
+      onPart(w.names, w.buffers, w.events, w.text, w.lens, from === 0 ? w.n : 0);
+    }
+    return true;
+  } finally {
+    w.buffers.free();
+  }
+}
+
+/**
+ * What `fill` keeps from part to part: the buffers and their sizes, the name table, and how
+ * much of the buffers the last part filled. Null when `events` cannot be columns at all.
+ */
+function writer(events, scenario, part) {
   if (!Array.isArray(events) || events.toJSON !== undefined) return null;
   // Fields are read by name: one inherited from Object.prototype would be read where
   // JSON.stringify sees nothing.
@@ -69,43 +114,47 @@ export function encodeEvents(events, scenario) {
   if ('toJSON' in Object.prototype) return null;
   const n = events.length;
   if (n === 0 || n > 5_000_000) return null;
-  const textCap = textRoom(events) + 64;
-  const lensCap = n * (scenario ? 1 : 2) + 8;
-  const buffers = __Columns.make(n * 4, textCap, lensCap);
+  const m = Math.min(n, part);
+  const cap = textRoom(events, m) + 64;
+  const lensCap = m * (scenario ? 1 : 2) + 8;
+  const buffers = __Columns.make(m * 4, cap, lensCap);
   if (buffers === undefined) return null;
-  let done = false;
-  try {
-    const r = fill(events, scenario, buffers, textCap, lensCap);
-    done = r !== null;
-    return r;
-  } finally {
-    if (!done) buffers.free();
-  }
+  return {
+    n, buffers, cap, lensCap,
+    ids: new Map(), names: [],
+    lastService: NONE, lastServiceId: 0, lastCarrier: NONE, lastCarrierId: 0,
+    events: 0, text: 0, lens: 0,
+  };
 }
 
-/** Bytes the strings will take, from the first events (growing the buffer later costs a copy). */
-function textRoom(events) {
-  const m = Math.min(events.length, 256);
+/** Bytes the strings of `m` events will take, from the first events (growing costs a copy). */
+function textRoom(events, m) {
+  const k = Math.min(events.length, 256);
   let units = 0;
-  for (let i = 0; i < m; i++) {
+  for (let i = 0; i < k; i++) {
     const e = events[i];
     if (typeof e !== 'object' || e === null) continue;
     // Descriptors, not reads: a getter runs once, when the event is encoded.
-    for (const k of ['at', 'text']) {
-      const v = Object.getOwnPropertyDescriptor(e, k)?.value;
+    for (const key of ['at', 'text']) {
+      const v = Object.getOwnPropertyDescriptor(e, key)?.value;
       if (typeof v === 'string') units += v.length;
     }
   }
-  return Math.ceil(((units / Math.max(m, 1)) * 1.1 + 4) * events.length);
+  return Math.ceil(((units / Math.max(k, 1)) * 1.1 + 4) * m);
 }
 
-function fill(events, scenario, buffers, textCap, lensCap0) {
-  const n = events.length;
+/**
+ * Write `events[from, to)` at the start of `w`'s buffers; false when an event is not of a shape
+ * encoded exactly.
+ */
+function fill(events, from, to, scenario, w) {
+  const n = to - from;
+  const { buffers, ids, names } = w;
   // Views into WASM memory: made again after every call that may grow it (growing detaches the
-  // old views).
+  // old views), and for every part (the core allocates between parts).
   let words, text, lens;
-  let cap = textCap;
-  let lensCap = lensCap0;
+  let cap = w.cap;
+  let lensCap = w.lensCap;
   const view = () => {
     const memory = __memory().buffer;
     words = new Uint32Array(memory, buffers.words(), n * 4);
@@ -116,12 +165,10 @@ function fill(events, scenario, buffers, textCap, lensCap0) {
   let pos = 0;
   let np = 0;
   let current = 0;
-  const ids = new Map();
-  const names = [];
-  let lastService = NONE;
-  let lastServiceId = 0;
-  let lastCarrier = NONE;
-  let lastCarrierId = 0;
+  let lastService = w.lastService;
+  let lastServiceId = w.lastServiceId;
+  let lastCarrier = w.lastCarrier;
+  let lastCarrierId = w.lastCarrierId;
 
   const intern = (s) => {
     let id = ids.get(s);
@@ -141,6 +188,7 @@ function fill(events, scenario, buffers, textCap, lensCap0) {
       // Room for the rest at the rate so far, and a quarter more.
       cap = Math.max(2 * cap, Math.ceil((pos / (current + 1)) * n * 1.25)) + 3 * len;
       if (cap > 0xffffffff || !buffers.growText(cap)) return false;
+      w.cap = cap;
       view();
     }
     let bytes;
@@ -168,10 +216,10 @@ function fill(events, scenario, buffers, textCap, lensCap0) {
 
   for (let i = 0; i < n; i++) {
     current = i;
-    const e = events[i];
-    if (typeof e !== 'object' || e === null) return null;
+    const e = events[from + i];
+    if (typeof e !== 'object' || e === null) return false;
     const proto = Object.getPrototypeOf(e);
-    if ((proto !== Object.prototype && proto !== null) || e.toJSON !== undefined) return null;
+    if ((proto !== Object.prototype && proto !== null) || e.toJSON !== undefined) return false;
     // The keys JSON.stringify sees (enumerable; none inherited, see KEYS): known ones as bits.
     let seen = 0;
     let others = 0;
@@ -196,21 +244,21 @@ function fill(events, scenario, buffers, textCap, lensCap0) {
     let ids2 = 0;
     const at = e.at;
     if (at !== undefined) {
-      if (typeof at !== 'string' || !wellFormed(at)) return null;
+      if (typeof at !== 'string' || !wellFormed(at)) return false;
       flags |= AT;
     }
     const type = e.type;
     if (type !== undefined) {
-      if (!scenario) return null;
+      if (!scenario) return false;
       const t = type === 'usage' ? 1 : type === 'purchase' ? 2 : type === 'paymentWillFail' ? 3 : type === 'paymentMethodFixed' ? 4 : 0;
-      if (t === 0) return null;
+      if (t === 0) return false;
       flags |= t << TYPE_SHIFT;
     }
     const service = e.service;
     if (service !== undefined) {
       if (service !== lastService) {
         const id = intern(service);
-        if (id < 0) return null;
+        if (id < 0) return false;
         lastService = service;
         lastServiceId = id;
       }
@@ -221,7 +269,7 @@ function fill(events, scenario, buffers, textCap, lensCap0) {
     if (carrier !== undefined) {
       if (carrier !== lastCarrier) {
         const id = intern(carrier);
-        if (id < 0) return null;
+        if (id < 0) return false;
         lastCarrier = carrier;
         lastCarrierId = id;
       }
@@ -230,18 +278,18 @@ function fill(events, scenario, buffers, textCap, lensCap0) {
     }
     const message = e.text;
     if (message !== undefined) {
-      if (typeof message !== 'string' || !wellFormed(message)) return null;
+      if (typeof message !== 'string' || !wellFormed(message)) return false;
       flags |= TEXT;
     }
     const segments = e.segments;
     if (segments !== undefined) {
-      if (typeof segments !== 'number' || segments >>> 0 !== segments) return null;
+      if (typeof segments !== 'number' || segments >>> 0 !== segments) return false;
       words[4 * i + 2] = segments;
       flags |= SEGMENTS;
     }
     const count = e.count;
     if (count !== undefined) {
-      if (typeof count !== 'number' || count >>> 0 !== count) return null;
+      if (typeof count !== 'number' || count >>> 0 !== count) return false;
       words[4 * i + 3] = count;
       flags |= COUNT;
     }
@@ -249,57 +297,65 @@ function fill(events, scenario, buffers, textCap, lensCap0) {
     if (direction !== undefined) {
       if (direction === 'outbound') flags |= DIRECTION;
       else if (direction === 'inbound') flags |= DIRECTION | INBOUND;
-      else return null;
+      else return false;
     }
     const numberType = e.numberType;
     if (numberType !== undefined) {
       const t = numberType === '10dlc' ? 0 : numberType === 'tollFree' ? 1 : numberType === 'shortCode' ? 2 : -1;
-      if (t < 0) return null;
+      if (t < 0) return false;
       flags |= NUMBER_TYPE | (t << NUMBER_TYPE_SHIFT);
     }
     let duration, quantity, amount;
     const d = e.durationSeconds;
     if (d !== undefined) {
       duration = decimal(d);
-      if (duration === null) return null;
+      if (duration === null) return false;
       flags |= DURATION_SECONDS | (typeof d === 'number' ? DURATION_SECONDS_NUMBER : 0);
     }
     const q = e.quantity;
     if (q !== undefined) {
       quantity = decimal(q);
-      if (quantity === null) return null;
+      if (quantity === null) return false;
       flags |= QUANTITY | (typeof q === 'number' ? QUANTITY_NUMBER : 0);
     }
     const a = e.amount;
     if (a !== undefined) {
-      if (!scenario) return null;
+      if (!scenario) return false;
       amount = decimal(a);
-      if (amount === null) return null;
+      if (amount === null) return false;
       flags |= AMOUNT | (typeof a === 'number' ? AMOUNT_NUMBER : 0);
     }
     const defined = (flags & KEY_BITS) | (type !== undefined ? TYPE_KEY : 0);
     // A value read by name that JSON.stringify would not see (not enumerable).
-    if ((defined & ~seen) !== 0) return null;
+    if ((defined & ~seen) !== 0) return false;
     // Keys holding `undefined` are left out by JSON.stringify; any other key is not ours.
     if (seen !== defined || others !== 0) {
-      for (const k in e) if (e[k] !== undefined && !KEYS.includes(k)) return null;
+      for (const k in e) if (e[k] !== undefined && !KEYS.includes(k)) return false;
     }
     // A missing required field is a parse error: the JSON path reports it.
-    if (scenario ? (flags & AT) === 0 || flags >>> TYPE_SHIFT === 0 : (flags & SERVICE) === 0) return null;
+    if (scenario ? (flags & AT) === 0 || flags >>> TYPE_SHIFT === 0 : (flags & SERVICE) === 0) return false;
     words[4 * i] = flags;
     words[4 * i + 1] = ids2;
     if (np + 5 > lensCap) {
       lensCap = lensCap * 2 + 5;
-      if (lensCap > 0xffffffff || !buffers.growLens(lensCap)) return null;
+      if (lensCap > 0xffffffff || !buffers.growLens(lensCap)) return false;
+      w.lensCap = lensCap;
       view();
     }
-    if (at !== undefined && !put(at)) return null;
-    if (message !== undefined && !put(message)) return null;
-    if (duration !== undefined && !put(duration)) return null;
-    if (quantity !== undefined && !put(quantity)) return null;
-    if (amount !== undefined && !put(amount)) return null;
+    if (at !== undefined && !put(at)) return false;
+    if (message !== undefined && !put(message)) return false;
+    if (duration !== undefined && !put(duration)) return false;
+    if (quantity !== undefined && !put(quantity)) return false;
+    if (amount !== undefined && !put(amount)) return false;
   }
-  return { names, buffers, events: n, text: pos, lens: np };
+  w.lastService = lastService;
+  w.lastServiceId = lastServiceId;
+  w.lastCarrier = lastCarrier;
+  w.lastCarrierId = lastCarrierId;
+  w.events = n;
+  w.text = pos;
+  w.lens = np;
+  return true;
 }
 
 /**

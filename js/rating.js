@@ -4,7 +4,7 @@
 import {
   segmentMessage as segmentMessageJson, __segmentPacked, RatingEngine as RatingEngineCore,
 } from './creditcast_wasm.js';
-import { encodeEvents, tryEncode } from './columns.js';
+import { encodeParts, PART } from './columns.js';
 
 /**
  * Count SMS segments exactly as carriers bill them. Without options the result is assembled here
@@ -48,6 +48,9 @@ export function segmentMessage(text, options) {
 
 /** Rates usage events against one validated rate card. */
 export class RatingEngine extends RatingEngineCore {
+  /** Whether this engine's batch parts are coming (see `rateBatch`). */
+  #parts = false;
+
   /**
    * Rate many events in order. With `charges: 'totals'` or `'none'`, a batch given as an array
    * crosses as columns when every event has a simple shape (same result and errors as the JSON
@@ -58,26 +61,45 @@ export class RatingEngine extends RatingEngineCore {
     // fast; building it after the columns also makes WASM memory grow in many small steps,
     // each of which can trigger a full GC in V8.
     const charges = options?.charges;
-    if ((charges === 'totals' || charges === 'none') && Array.isArray(events) && events.length > 0) {
-      const c = tryEncode((evs) => encodeEvents(evs, false), events);
-      if (c !== null) {
-        let r;
-        try {
-          r = this.__rateBatchColumns(options, c.names, c.buffers, c.events, c.text, c.lens);
-        } finally {
-          c.buffers.free();
-        }
-        if (Array.isArray(r)) {
-          // Per-event totals came back as distinct values and an index per event.
-          const [result, table, index] = r;
-          const list = new Array(index.length);
-          for (let i = 0; i < index.length; i++) list[i] = table[index[i]];
-          result.charges = list;
-          return result;
-        }
-        if (r !== undefined) return r;
+    // A call made while this engine's parts are coming (from a getter on an event) takes the
+    // JSON path: the engine holds one batch's parts at a time.
+    if ((charges === 'totals' || charges === 'none') && Array.isArray(events) && events.length > 0
+      && events.length <= 5_000_000 && !this.#parts) {
+      this.#parts = true;
+      let r;
+      try {
+        r = this.#rateParts(events, options);
+      } finally {
+        this.#parts = false;
       }
+      if (Array.isArray(r)) {
+        // Per-event totals came back as distinct values and an index per event.
+        const [result, table, index] = r;
+        const list = new Array(index.length);
+        for (let i = 0; i < index.length; i++) list[i] = table[index[i]];
+        result.charges = list;
+        return result;
+      }
+      if (r !== undefined) return r;
     }
     return super.rateBatch(events, options);
+  }
+
+  /**
+   * The batch as columns, a part at a time, each part rated while its text is still in the
+   * cache; `undefined` when the JSON path must run (an event of another shape, or input it
+   * would refuse as too large).
+   */
+  #rateParts(events, options) {
+    let r;
+    try {
+      const written = encodeParts(events, PART, (names, buffers, n, text, lens, total) => {
+        r = this.__rateBatchPart(total > 0 ? options : undefined, total, names, buffers, n, text, lens);
+      });
+      // The last part's call returns the result, or null when the JSON path must decide.
+      return written ? r ?? undefined : undefined;
+    } finally {
+      if (r === undefined) this.__dropBatchParts();
+    }
   }
 }

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "balance")]
 use crate::account::{self, Scenario, ScenarioEvent};
-use crate::columns::{EventColumns, Shape};
+use crate::columns::{EventColumns, JsonSize, Shape};
 use crate::error::{Error, ErrorCode, Errors};
 use crate::input;
 use crate::output::{self, WriteJson};
@@ -133,16 +133,6 @@ fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, Error> {
 
 /// Stringify a large JS value once, so it can be parsed in WASM without per-field calls.
 fn stringify(v: &JsValue) -> Result<String, Error> {
-    let text = json_text(v)?;
-    // A big input's parse and result take memory in proportion: the kept column buffers go
-    // first, so that they can serve it.
-    if text.len() > 1 << 20 {
-        release_spare_columns();
-    }
-    Ok(text)
-}
-
-fn json_text(v: &JsValue) -> Result<String, Error> {
     if let Some(s) = v.as_string() {
         return Ok(s);
     }
@@ -269,56 +259,12 @@ fn zeroed<T: Clone + Default>(v: &mut Vec<T>, n: u32) -> bool {
     true
 }
 
-thread_local! {
-    /// The buffers of the last columns call, kept for the next one. A million events take about
-    /// 150 MB of buffers; zero-filling that much again costs more than the rest of reading the
-    /// columns, and WASM memory, once grown, is never given back anyway. What a reused buffer
-    /// still holds is only ever read where the encoder says it wrote, and is checked as any
-    /// input is. A call whose input crosses as more than 1 MiB of JSON text ([`stringify`])
-    /// drops them, so that its own allocations can use the memory.
-    static SPARE: std::cell::Cell<Option<Spare>> = const { std::cell::Cell::new(None) };
-}
-
-/// Kept column buffers: `ColumnBuffers`' vectors, in a type without its `Drop`.
-struct Spare {
-    words: Vec<u32>,
-    text: Vec<u8>,
-    lens: Vec<u32>,
-}
-
-/// Drop the kept column buffers (see `SPARE`).
-fn release_spare_columns() {
-    drop(SPARE.with(|s| s.take()));
-}
-
-impl Drop for ColumnBuffers {
-    fn drop(&mut self) {
-        let b = Spare {
-            words: std::mem::take(&mut self.words),
-            text: std::mem::take(&mut self.text),
-            lens: std::mem::take(&mut self.lens),
-        };
-        if b.text.capacity() > 0 {
-            // An older spare, if any, is freed.
-            drop(SPARE.with(|s| s.replace(Some(b))));
-        }
-    }
-}
-
 #[wasm_bindgen(js_class = "__Columns")]
 impl ColumnBuffers {
-    /// Buffers for at least `words_n` words, `text_n` bytes and `lens_n` string lengths (the last
-    /// call's, when they were kept); `undefined` when memory runs out.
+    /// Buffers for `words_n` words, `text_n` bytes and `lens_n` string lengths; `undefined` when
+    /// memory runs out.
     pub fn make(words_n: u32, text_n: u32, lens_n: u32) -> Option<ColumnBuffers> {
-        let Spare {
-            mut words,
-            mut text,
-            mut lens,
-        } = SPARE.with(|s| s.take()).unwrap_or(Spare {
-            words: Vec::new(),
-            text: Vec::new(),
-            lens: Vec::new(),
-        });
+        let (mut words, mut text, mut lens) = (Vec::new(), Vec::new(), Vec::new());
         // Out of memory: all of it is given back (dropped) before the JSON path runs.
         (zeroed(&mut words, words_n) && zeroed(&mut text, text_n) && zeroed(&mut lens, lens_n))
             .then_some(ColumnBuffers { words, text, lens })
@@ -349,14 +295,13 @@ impl ColumnBuffers {
 
 impl ColumnBuffers {
     /// The columns in the parts the encoder filled: `events` events, `text` bytes, `lens`
-    /// strings.
+    /// strings; the first event is the batch's event `first`.
     fn columns<'b>(
         &'b self,
         shape: Shape,
         names: &'b [String],
-        events: u32,
-        text: u32,
-        lens: u32,
+        (events, text, lens): (u32, u32, u32),
+        first: usize,
     ) -> Result<EventColumns<'b>, JsValue> {
         let words = (events as usize).checked_mul(crate::columns::STRIDE);
         match (
@@ -364,12 +309,10 @@ impl ColumnBuffers {
             self.text.get(..text as usize),
             self.lens.get(..lens as usize),
         ) {
-            (Some(w), Some(t), Some(l)) => EventColumns::new(shape, names, w, t, l).map_err(throw),
-            _ => Err(throw(Error::new(
-                ErrorCode::InvalidInput,
-                "",
-                "malformed event columns: sizes beyond the buffers",
-            ))),
+            (Some(w), Some(t), Some(l)) => {
+                EventColumns::part(shape, names, w, t, l, first).map_err(throw)
+            }
+            _ => Err(malformed("sizes beyond the buffers")),
         }
     }
 }
@@ -384,6 +327,76 @@ pub fn memory() -> JsValue {
 #[wasm_bindgen(js_name = RatingEngine)]
 pub struct RatingEngine {
     core: CoreEngine,
+    /// The `rateBatch` whose parts are coming, if any.
+    parts: Option<Parts>,
+}
+
+/// A `rateBatch` whose events come in parts (`RatingEngine.__rateBatchPart`).
+struct Parts {
+    batch: rating::Batch,
+    size: JsonSize,
+    /// Events the batch was started for, and given so far.
+    expected: usize,
+    seen: usize,
+    /// The first rating error, thrown once every part has been read.
+    error: Option<Error>,
+}
+
+/// One part of a batch (see `RatingEngine::rate_batch_part`).
+fn rate_part(
+    core: &CoreEngine,
+    run: &mut Parts,
+    names: &[String],
+    buffers: &ColumnBuffers,
+    sizes: (u32, u32, u32),
+) -> Result<JsValue, JsValue> {
+    let first = run.seen;
+    let cols = buffers.columns(Shape::Usage, names, sizes, first)?;
+    run.seen = first.saturating_add(cols.len());
+    let Some(remaining) = run.expected.checked_sub(run.seen) else {
+        return Err(malformed("more events than the batch was started for"));
+    };
+    run.size.add_part(&cols, remaining as u64);
+    if run.error.is_none() {
+        let batch = &mut run.batch;
+        run.error = cols
+            .each_usage_event(&mut |_, ev| core.rate_next(batch, ev))
+            .err();
+    }
+    if remaining > 0 {
+        return Ok(JsValue::UNDEFINED);
+    }
+    // Undecided only when the parts scanned were not enough (text far heavier at the end than
+    // before): the JSON path decides then.
+    if run.size.verdict() != Some(false) {
+        return Ok(JsValue::NULL);
+    }
+    if let Some(e) = run.error.take() {
+        return Err(throw(e));
+    }
+    let mut r = std::mem::take(&mut run.batch).finish().map_err(throw)?;
+    // The JS entry puts `charges` back (last, where the JSON path has it).
+    if let Some(Charges::Totals(totals)) = &r.charges {
+        let (table, index) = crate::columns::intern_totals(totals);
+        r.charges = None;
+        let mut text = String::from("[");
+        r.write_json(&mut text);
+        text.push(',');
+        table.write_json(&mut text);
+        text.push(']');
+        let packed: Array = parse_out(&text)?.into();
+        packed.push(&Uint32Array::from(&index[..]));
+        return Ok(packed.into());
+    }
+    json_out(&r)
+}
+
+fn malformed(what: &str) -> JsValue {
+    throw(Error::new(
+        ErrorCode::InvalidInput,
+        "",
+        format!("malformed event columns: {what}"),
+    ))
 }
 
 #[wasm_bindgen(js_class = RatingEngine)]
@@ -396,6 +409,7 @@ impl RatingEngine {
     ) -> Result<RatingEngine, JsValue> {
         Ok(RatingEngine {
             core: card_from(rate_card)?,
+            parts: None,
         })
     }
 
@@ -430,47 +444,59 @@ impl RatingEngine {
         json_out(&r)
     }
 
-    /// `rateBatch` with the events as columns (see `crate::columns`; written by the package's
-    /// JS entry when every event has a simple shape). Returns `undefined` when the JSON path
-    /// must decide instead (input it would refuse as too large).
+    /// `rateBatch` with the events as columns, a part at a time (see `crate::columns`; written
+    /// by the package's JS entry when every event has a simple shape). The first part gives
+    /// the options and the number of events in the batch (`total`), and starts it; later parts
+    /// give `total` 0. Each part's columns are checked (a malformed one throws) and its events
+    /// rated unless an event before them failed. Rating errors are held until the last part: a
+    /// later part may still send the whole call to the JSON path.
+    ///
+    /// Returns `undefined` while parts are to come. After the last, the batch's result as
+    /// `rateBatch` returns it, but with per-event totals as `[result, distinct totals,
+    /// Uint32Array of indices]`; or `null` when the JSON path must decide instead (input it
+    /// would refuse as too large). Throws the options' errors, and the first rating error.
     #[wasm_bindgen(
-        js_name = "__rateBatchColumns",
-        unchecked_return_type = "BatchResult | [BatchResult, Decimal[], Uint32Array] | undefined"
+        js_name = "__rateBatchPart",
+        unchecked_return_type = "BatchResult | [BatchResult, Decimal[], Uint32Array] | null | undefined"
     )]
-    pub fn rate_batch_columns(
-        &self,
+    #[allow(clippy::too_many_arguments)]
+    pub fn rate_batch_part(
+        &mut self,
         #[wasm_bindgen(unchecked_param_type = "BatchOptions")] options: Option<JsValue>,
+        total: u32,
         names: Vec<String>,
         buffers: &ColumnBuffers,
         events: u32,
         text: u32,
         lens: u32,
     ) -> Result<JsValue, JsValue> {
-        let opts: BatchOptions =
-            opt(options, rating::read::batch_options).map_err(|e| throw(e.at("options")))?;
-        let cols = buffers.columns(Shape::Usage, &names, events, text, lens)?;
-        if cols.json_too_large(0, 0) {
-            return Ok(JsValue::UNDEFINED);
+        if total > 0 {
+            self.parts = None;
+            let opts: BatchOptions =
+                opt(options, rating::read::batch_options).map_err(|e| throw(e.at("options")))?;
+            self.parts = Some(Parts {
+                batch: self.core.start_batch(total as usize, opts).map_err(throw)?,
+                size: JsonSize::default(),
+                expected: total as usize,
+                seen: 0,
+                error: None,
+            });
         }
-        let mut r = self
-            .core
-            .rate_each(cols.len(), &mut |rate| cols.each_usage_event(rate), opts)
-            .map_err(throw)?;
-        // Per-event totals go back as `[result, distinct totals, Uint32Array of indices]`; the
-        // JS entry puts `charges` back (last, where the JSON path has it).
-        if let Some(Charges::Totals(totals)) = &r.charges {
-            let (table, index) = crate::columns::intern_totals(totals);
-            r.charges = None;
-            let mut text = String::from("[");
-            r.write_json(&mut text);
-            text.push(',');
-            table.write_json(&mut text);
-            text.push(']');
-            let packed: Array = parse_out(&text)?.into();
-            packed.push(&Uint32Array::from(&index[..]));
-            return Ok(packed.into());
+        let out = match &mut self.parts {
+            Some(run) => rate_part(&self.core, run, &names, buffers, (events, text, lens)),
+            None => Err(malformed("no batch started")),
+        };
+        // Done, or failed: the next batch starts afresh.
+        if !matches!(&out, Ok(v) if v.is_undefined()) {
+            self.parts = None;
         }
-        json_out(&r)
+        out
+    }
+
+    /// Drop the batch whose parts were coming (the JSON path takes the call).
+    #[wasm_bindgen(js_name = "__dropBatchParts")]
+    pub fn drop_batch_parts(&mut self) {
+        self.parts = None;
     }
 
     /// The rate card this engine uses.
@@ -554,7 +580,7 @@ pub fn simulate_columns(
     text: u32,
     lens: u32,
 ) -> Result<JsValue, JsValue> {
-    let cols = buffers.columns(Shape::Scenario, &names, events, text, lens)?;
+    let cols = buffers.columns(Shape::Scenario, &names, (events, text, lens), 0)?;
     // The JSON text would be the head with the events' text in place of its `[]`.
     let head_units = head.encode_utf16().count() as u64;
     if cols.json_too_large(
