@@ -187,6 +187,11 @@ test('each part gets the buffers to itself: what a bigger part left shows throug
   const r = rng(9);
   const short = Array.from({ length: PART }, (_, i) => (i % 3 === 0 ? { service: 'sms', text: '' } : usage(r)));
   const counts = Array.from({ length: 100 }, (_, i) => ({ service: 'sms', segments: i % 4 }));
+  // Strings are encoded through a scratch room of 64 KiB after the text and moved into place,
+  // or, when they might not fit it (over 21,845 UTF-16 units), encoded in place.
+  long[7] = { service: 'sms', text: '😀é'.repeat(7281) };
+  long[8] = { service: 'sms', text: `${'😀é'.repeat(7282)}!` };
+  long[9] = { service: 'sms', text: 'ab'.repeat(20_000) };
   for (const events of [[...long, ...short, ...counts], [...long, ...counts], [...short, ...long, ...short]]) {
     for (const charges of ['totals', 'none']) assert.ok(sameRateBatch(events, { charges }).result);
   }

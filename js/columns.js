@@ -54,6 +54,8 @@ export function tryEncode(encode, input) {
 
 const encoder = new TextEncoder();
 const NONE = {};
+/** Bytes after the text's room where `fill` encodes a string before moving it into place. */
+const SCRATCH = 1 << 16;
 
 /**
  * Events per part when `rateBatch` takes a batch a part at a time ([`encodeParts`]): a part's
@@ -117,7 +119,7 @@ function writer(events, scenario, part) {
   const m = Math.min(n, part);
   const cap = textRoom(events, m) + 64;
   const lensCap = m * (scenario ? 1 : 2) + 8;
-  const buffers = __Columns.make(m * 4, cap, lensCap);
+  const buffers = __Columns.make(m * 4, cap + SCRATCH, lensCap);
   if (buffers === undefined) return null;
   return {
     n, buffers, cap, lensCap,
@@ -152,13 +154,14 @@ function fill(events, from, to, scenario, w) {
   const { buffers, ids, names } = w;
   // Views into WASM memory: made again after every call that may grow it (growing detaches the
   // old views), and for every part (the core allocates between parts).
-  let words, text, lens;
+  let words, text, scratch, lens;
   let cap = w.cap;
   let lensCap = w.lensCap;
   const view = () => {
     const memory = __memory().buffer;
     words = new Uint32Array(memory, buffers.words(), n * 4);
-    text = new Uint8Array(memory, buffers.text(), cap);
+    text = new Uint8Array(memory, buffers.text(), cap + SCRATCH);
+    scratch = text.subarray(cap);
     lens = new Uint32Array(memory, buffers.lens(), lensCap);
   };
   view();
@@ -180,19 +183,24 @@ function fill(events, from, to, scenario, w) {
     }
     return id;
   };
-  // Short strings (times, decimals) are copied character by character while ASCII, longer ones
-  // encoded in one call: both beat joining millions of strings and encoding the result.
+  // Strings of up to 8 characters are copied character by character while ASCII; longer ones
+  // are encoded in one call. Both beat joining millions of strings and encoding the result.
   const put = (s) => {
     const len = s.length;
     if (pos + 3 * len > cap) {
       // Room for the rest at the rate so far, and a quarter more.
       cap = Math.max(2 * cap, Math.ceil((pos / (current + 1)) * n * 1.25)) + 3 * len;
-      if (cap > 0xffffffff || !buffers.growText(cap)) return false;
+      if (cap + SCRATCH > 0xffffffff || !buffers.growText(cap + SCRATCH)) return false;
       w.cap = cap;
       view();
     }
     let bytes;
-    if (len > 32) {
+    if (len > 8 && 3 * len <= SCRATCH) {
+      // Through the scratch room after the text, then moved into place: a view of the text
+      // at `pos` for every string would cost more than the copy.
+      bytes = encoder.encodeInto(s, scratch).written;
+      text.copyWithin(pos, cap, cap + bytes);
+    } else if (len > 8) {
       bytes = encoder.encodeInto(s, text.subarray(pos)).written;
     } else {
       let j = 0;
