@@ -595,9 +595,6 @@ impl RatingEngine {
 
     /// Rate the batch's next event (errors name it: `[i].field`, `i` counted from the batch's
     /// first event). After an error the batch no longer adds up: drop it.
-    // One copy for both ways in (`rate_each` and the column parts): 0.3 KB less WASM, and a
-    // call per event costs nothing measurable.
-    #[inline(never)]
     pub fn rate_next(&self, b: &mut Batch, ev: &UsageEvent<'_>) -> Result<(), Error> {
         let i = b.next;
         let at_path = || format!("[{i}]");
