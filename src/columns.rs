@@ -427,7 +427,10 @@ impl<'a> EventColumns<'a> {
     /// without holding them all; the first error stops it. Every event was checked when the
     /// columns were made (`new`), so an event that cannot be read is reported before any is
     /// rated, as when the whole batch was read first.
-    pub fn each_usage_event(&self, rate: crate::rating::EventSink<'_>) -> Result<(), Error> {
+    pub fn each_usage_event(
+        &self,
+        mut rate: impl FnMut(usize, &UsageEvent<'_>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         let mut cursor = Cursor::default();
         for (ev, i) in self.words.chunks_exact(STRIDE).zip(self.first..) {
             rate(i, &self.usage_event(i, ev, &mut cursor)?)?;

@@ -360,7 +360,7 @@ fn rate_part(
     if run.error.is_none() {
         let batch = &mut run.batch;
         run.error = cols
-            .each_usage_event(&mut |_, ev| core.rate_next(batch, ev))
+            .each_usage_event(&mut |_, ev: &UsageEvent<'_>| core.rate_next(batch, ev))
             .err();
     }
     if remaining > 0 {

@@ -404,7 +404,7 @@ fn rate_batch_from_columns_gives_the_json_paths_result() {
     assert_eq!(streamed, Err(bad));
     // The rating stops at the first error: events after it are read, never rated.
     let mut rated = Vec::new();
-    let r = cols.each_usage_event(&mut |i, _| {
+    let r = cols.each_usage_event(&mut |i, _: &UsageEvent<'_>| {
         rated.push(i);
         if i == 3 {
             Err(creditcast::Error::new(ErrorCode::InvalidInput, "", "stop"))
@@ -891,8 +891,10 @@ fn a_batch_in_parts_rates_and_measures_as_one() {
                         .unwrap();
                 size.add(&cols, 0, 0);
                 size.scanned(&p.text);
-                cols.each_usage_event(&mut |_, ev| engine.rate_next(&mut batch, ev))
-                    .unwrap();
+                cols.each_usage_event(&mut |_, ev: &UsageEvent<'_>| {
+                    engine.rate_next(&mut batch, ev)
+                })
+                .unwrap();
                 first += cols.len();
             }
             assert_eq!(batch.len(), n);
@@ -912,7 +914,9 @@ fn a_batch_in_parts_rates_and_measures_as_one() {
         let cols =
             EventColumns::part(Shape::Usage, &p.names, &p.words, &p.text, &p.lens, first).unwrap();
         first += cols.len();
-        if let Err(e) = cols.each_usage_event(&mut |_, ev| engine.rate_next(&mut batch, ev)) {
+        if let Err(e) =
+            cols.each_usage_event(&mut |_, ev: &UsageEvent<'_>| engine.rate_next(&mut batch, ev))
+        {
             err = Some(e);
             break;
         }
