@@ -255,4 +255,18 @@ for (const job of [0, 1, 2]) {
   seed('packed_refusals', Buffer.from([...head, ...first, ...second, ...third]));
 }
 
+// ---- batch_parts: an event count, then per event its field bits (3 bytes), service and carrier
+// (indices into the fuzz check's names), segments, count, and its strings (a length byte, then
+// the bytes); then four bytes where the batch is cut into parts ----
+{
+  const str = (t) => [Buffer.byteLength(t), ...Buffer.from(t)];
+  const sms = [10, 1, 0, 0, 1, 0, 0, ...str('hello 😀 world')];
+  const lookup = [130, 0, 0, 3, 0, 0, 0, ...str('12.5')];
+  const counted = [50, 0, 0, 0, 4, 2, 3];
+  const timed = [11, 0, 0, 2, 1, 0, 0, ...str('2025-03-04T05:06:07Z'), ...str('hi')];
+  seed('batch_parts', Buffer.from([0]));
+  seed('batch_parts', Buffer.from([3, ...sms, ...lookup, ...counted, 1, 2, 3, 0]));
+  seed('batch_parts', Buffer.from([5, ...timed, ...sms, ...counted, ...lookup, ...timed, 2, 4, 0, 0]));
+}
+
 console.log(`make-seeds: ${Object.entries(counts).map(([t, n]) => `${t} ${n}`).join(', ')}`);

@@ -683,3 +683,90 @@ pub fn check_packed_refusals(data: &[u8]) {
     let c = refusal_columns(&refused, &mut Names::default());
     assert_eq!(c.numbers.len(), 3 * refused.len());
 }
+
+/// Arbitrary bytes as a `rateBatch` in column parts (what the JS entry writes, a part at a time,
+/// for `__rateBatchPart`): events with any field bits, names, counts and strings of any bytes,
+/// cut into parts anywhere. A part is an error with an event's path, or it reads; a batch whose
+/// parts all read and rate gives what rating the whole list gives, and its JSON size adds up
+/// over the parts to that of the whole list. Never a panic.
+pub fn check_batch_parts(data: &[u8]) {
+    use creditcast::columns::{field as f, EventColumns, JsonSize, Shape, STRIDE};
+    const NAMES: [&str; 6] = ["sms", "att", "voiceLocal", "lookup", "tmobile", "fax"];
+    let names: Vec<String> = NAMES.iter().map(|s| s.to_string()).collect();
+    let mut bytes = data.iter().copied();
+    let mut next = || bytes.next().unwrap_or(0);
+    let n = usize::from(next() % 24);
+    let (mut words, mut text, mut lens) = (Vec::new(), Vec::new(), Vec::new());
+    // Per event: its first piece's index and its first text byte.
+    let mut starts = Vec::new();
+    for _ in 0..n {
+        starts.push((lens.len(), text.len()));
+        let w = u32::from_le_bytes([next(), next(), next() & 0x0f, 0]) & f::ALL;
+        let ids = u32::from(next() % 7) | (u32::from(next() % 7) << 16);
+        words.extend([w, ids, u32::from(next()), u32::from(next())]);
+        for bit in [f::AT, f::TEXT, f::DURATION_SECONDS, f::QUANTITY, f::AMOUNT] {
+            if w & bit != 0 {
+                let len = usize::from(next() % 40);
+                let piece: Vec<u8> = (0..len).map(|_| next()).collect();
+                lens.push(piece.len() as u32);
+                text.extend(piece);
+            }
+        }
+    }
+    starts.push((lens.len(), text.len()));
+    let engine = default_engine();
+    let opts = BatchOptions { charges: ChargeDetail::Totals };
+    let whole = EventColumns::new(Shape::Usage, &names, &words, &text, &lens);
+    // Cut before the events the next bytes name.
+    let mut cuts: Vec<usize> = (0..4).map(|_| usize::from(next()) % (n + 1)).collect();
+    cuts.extend([0, n]);
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut batch = engine.start_batch(n, opts).expect("a small batch");
+    let mut size = JsonSize::default();
+    let mut rated = Ok(());
+    let mut all_read = true;
+    for pair in cuts.windows(2) {
+        let (&[a, b], Some(&(pa, ta)), Some(&(pb, tb))) =
+            (pair, starts.get(pair[0]), starts.get(pair[1]))
+        else {
+            continue;
+        };
+        let part = EventColumns::part(
+            Shape::Usage,
+            &names,
+            &words[a * STRIDE..b * STRIDE],
+            &text[ta..tb],
+            &lens[pa..pb],
+            a,
+        );
+        match part {
+            Err(e) => {
+                assert!(e.path.is_empty() || e.path.starts_with('['), "{e:?}");
+                all_read = false;
+            }
+            Ok(cols) => {
+                size.add(&cols, 0, 0);
+                size.scanned(&text[ta..tb]);
+                if rated.is_ok() {
+                    rated = cols.each_usage_event(|_, ev: &UsageEvent<'_>| {
+                        engine.rate_next(&mut batch, ev)
+                    });
+                }
+            }
+        }
+    }
+    // The whole list reads exactly when every part does (the same checks, event by event).
+    assert_eq!(whole.is_ok(), all_read, "{:?}", whole.as_ref().err());
+    let Ok(whole) = whole else { return };
+    let mut exact = JsonSize::default();
+    exact.add(&whole, 0, 0);
+    exact.scanned(&text);
+    assert_eq!(size.bounds(), exact.bounds());
+    let events = whole.usage_events().expect("checked columns read");
+    let expected = engine.rate_batch(&events, opts);
+    match rated {
+        Ok(()) => assert_eq!(batch.finish(), expected),
+        Err(e) => assert_eq!(Err(e), expected.map(drop)),
+    }
+}
