@@ -666,13 +666,18 @@ pub fn check_packed_refusals(data: &[u8]) {
             return;
         }
     };
-    let again = unpack_refusals(&pack_refusals(&refused), "refused").expect("repacked bytes unpack");
+    let again =
+        unpack_refusals(&pack_refusals(&refused), "refused").expect("repacked bytes unpack");
     let bits = |r: &creditcast::account::Refusal| {
         (
             r.at,
             r.event_index,
             r.service.to_string(),
-            [r.amount.0.serialize(), r.balance.0.serialize(), r.pending_fees.0.serialize()],
+            [
+                r.amount.0.serialize(),
+                r.balance.0.serialize(),
+                r.pending_fees.0.serialize(),
+            ],
             r.reason,
         )
     };
@@ -715,7 +720,9 @@ pub fn check_batch_parts(data: &[u8]) {
     }
     starts.push((lens.len(), text.len()));
     let engine = default_engine();
-    let opts = BatchOptions { charges: ChargeDetail::Totals };
+    let opts = BatchOptions {
+        charges: ChargeDetail::Totals,
+    };
     let whole = EventColumns::new(Shape::Usage, &names, &words, &text, &lens);
     // Cut before the events the next bytes name.
     let mut cuts: Vec<usize> = (0..4).map(|_| usize::from(next()) % (n + 1)).collect();
