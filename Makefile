@@ -60,7 +60,7 @@ test-js: build
 bench: build
 	node bench/corpus.mjs 1000000
 	cargo bench --bench native
-	node bench/bench.mjs
+	node --expose-gc bench/bench.mjs
 
 ## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 60) each; see docs/fuzzing.md
 FUZZ_SECONDS ?= 60
