@@ -19,6 +19,11 @@
 //!   written one after the other into one UTF-8 text, with each piece's length in bytes.
 //!
 //! Events are built borrowing from the text and the name table: no allocation per event.
+//!
+//! `rateBatch` sends its events in parts of a few thousand, written one after another into the
+//! same buffers ([`EventColumns::part`]): each part is checked and rated while its text is still
+//! in the cache, errors name events by their index in the whole batch, and [`JsonSize`] adds up
+//! the JSON text the parts stand for. `simulate` sends its events whole.
 
 use std::borrow::Cow;
 use std::sync::Arc;
