@@ -502,7 +502,7 @@ impl JsonSize {
         self.events = self.events.saturating_add(cols.len() as u64);
     }
 
-    /// Count a block of the text not yet scanned (blocks may cut a character: [`scan`] counts
+    /// Count a block of the text not yet scanned (blocks may cut a character: `scan` counts
     /// per byte, so the counts add up).
     pub fn scanned(&mut self, block: &[u8]) {
         let (u, e) = scan(block);
