@@ -948,28 +948,27 @@ fn parts_are_scanned_only_when_the_batch_may_come_near_a_limit() {
         .collect();
     let text = Value::Array(events.clone()).to_string();
     let (bytes, units) = (text.len() as u64, text.encode_utf16().count() as u64);
+    // The parts added in turn, with `remaining(first)` events to come after the first `first`.
+    let sized = |remaining: &dyn Fn(u64) -> u64| {
+        let mut size = JsonSize::default();
+        let mut first = 0;
+        for p in parts(&events, &[10, 20, 30, 40]) {
+            let cols =
+                EventColumns::part(Shape::Usage, &p.names, &p.words, &p.text, &p.lens, first)
+                    .unwrap();
+            first += cols.len();
+            size.add_part(&cols, remaining(first as u64));
+        }
+        size
+    };
     // A small batch with nothing to come: no part is scanned, and the bounds decide.
-    let mut size = JsonSize::default();
-    let mut first = 0;
-    for p in parts(&events, &[10, 20, 30, 40]) {
-        let cols =
-            EventColumns::part(Shape::Usage, &p.names, &p.words, &p.text, &p.lens, first).unwrap();
-        first += cols.len();
-        size.add_part(&cols, (50 - first) as u64);
-    }
+    let size = sized(&|first| 50 - first);
     let ((lo_b, lo_u), (hi_b, hi_u)) = size.bounds();
     assert!(lo_b < bytes && bytes < hi_b && lo_u < units && units < hi_u);
     assert_eq!(size.verdict(), Some(false));
     // With millions of such events still to come the batch may come near the limits: each
     // part is scanned, and the counts are exact.
-    let mut size = JsonSize::default();
-    let mut first = 0;
-    for p in parts(&events, &[10, 20, 30, 40]) {
-        let cols =
-            EventColumns::part(Shape::Usage, &p.names, &p.words, &p.text, &p.lens, first).unwrap();
-        first += cols.len();
-        size.add_part(&cols, 10_000_000 - first as u64);
-    }
+    let size = sized(&|first| 10_000_000 - first);
     assert_eq!(size.bounds(), ((bytes, units), (bytes, units)));
     // Between the bounds, no verdict until the text is scanned; then the exact one.
     let all = encode(&events);
