@@ -391,3 +391,32 @@ test('shapes JSON treats as plain data take the columns', () => {
   const batch = [{ service: 'lookup', quantity: Number.MAX_SAFE_INTEGER }, { service: 'lookup', quantity: -Number.MAX_SAFE_INTEGER }, { service: 'lookup', quantity: -0 }];
   sameRateBatch(batch, { charges: 'totals' });
 });
+
+test('events that call the same engine while they are read give the JSON path\'s result', () => {
+  // A getter runs while the column encoder reads the event (between two parts' calls into
+  // WASM) and while JSON.stringify reads it (inside the JSON path's call into WASM): a batch of
+  // the same engine from there must work either way.
+  const inner = [{ service: 'sms', text: 'inner', carrier: 'att' }];
+  const direct = engine.rateBatch(inner, { charges: 'totals' }).total;
+  const totals = [];
+  const calling = () => {
+    const e = { service: 'sms', carrier: 'tmobile' };
+    Object.defineProperty(e, 'text', {
+      enumerable: true,
+      get() {
+        totals.push(engine.rateBatch(inner, { charges: 'totals' }).total);
+        return 'outer';
+      },
+    });
+    return e;
+  };
+  const events = [calling(), ...Array.from({ length: PART + 5 }, () => ({ service: 'sms', text: 'plain' })), calling()];
+  for (const charges of ['totals', 'none', 'full']) {
+    const a = outcome(() => engine.rateBatch(events, { charges }));
+    const b = outcome(() => RatingEngineJson.prototype.rateBatch.call(engine, events, { charges }));
+    assert.ok(a.result, `${charges}: ${JSON.stringify(a)}`);
+    assert.deepEqual(a, b, charges);
+  }
+  assert.ok(totals.length >= 6);
+  assert.ok(totals.every((t) => t === direct), JSON.stringify(totals));
+});

@@ -327,8 +327,11 @@ pub fn memory() -> JsValue {
 #[wasm_bindgen(js_name = RatingEngine)]
 pub struct RatingEngine {
     core: CoreEngine,
-    /// The `rateBatch` whose parts are coming, if any.
-    parts: Option<Parts>,
+    /// The `rateBatch` whose parts are coming, if any. Behind a `RefCell` so that the part
+    /// calls take `&self`: a getter or `toJSON` that `JSON.stringify` runs inside another call
+    /// of this engine may rate a batch of its own (the JS entry sends a batch started while
+    /// one's parts are coming down the JSON path).
+    parts: RefCell<Option<Parts>>,
 }
 
 /// A `rateBatch` whose events come in parts (`RatingEngine.__rateBatchPart`).
@@ -409,7 +412,7 @@ impl RatingEngine {
     ) -> Result<RatingEngine, JsValue> {
         Ok(RatingEngine {
             core: card_from(rate_card)?,
-            parts: None,
+            parts: RefCell::new(None),
         })
     }
 
@@ -461,7 +464,7 @@ impl RatingEngine {
     )]
     #[allow(clippy::too_many_arguments)]
     pub fn rate_batch_part(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "BatchOptions")] options: Option<JsValue>,
         total: u32,
         names: Vec<String>,
@@ -470,33 +473,44 @@ impl RatingEngine {
         text: u32,
         lens: u32,
     ) -> Result<JsValue, JsValue> {
-        if total > 0 {
-            self.parts = None;
+        let started = if total > 0 {
+            // Read before the run is borrowed: reading the options may run the caller's code.
             let opts: BatchOptions =
                 opt(options, rating::read::batch_options).map_err(|e| throw(e.at("options")))?;
-            self.parts = Some(Parts {
+            Some(Parts {
                 batch: self.core.start_batch(total as usize, opts).map_err(throw)?,
                 size: JsonSize::default(),
                 expected: total as usize,
                 seen: 0,
                 error: None,
-            });
+            })
+        } else {
+            None
+        };
+        // Nothing below runs the caller's code, so the run cannot be borrowed twice.
+        let Ok(mut slot) = self.parts.try_borrow_mut() else {
+            return Err(malformed("a batch's parts are being read"));
+        };
+        if started.is_some() {
+            *slot = started;
         }
-        let out = match &mut self.parts {
+        let out = match slot.as_mut() {
             Some(run) => rate_part(&self.core, run, &names, buffers, (events, text, lens)),
             None => Err(malformed("no batch started")),
         };
         // Done, or failed: the next batch starts afresh.
         if !matches!(&out, Ok(v) if v.is_undefined()) {
-            self.parts = None;
+            *slot = None;
         }
         out
     }
 
     /// Drop the batch whose parts were coming (the JSON path takes the call).
     #[wasm_bindgen(js_name = "__dropBatchParts")]
-    pub fn drop_batch_parts(&mut self) {
-        self.parts = None;
+    pub fn drop_batch_parts(&self) {
+        if let Ok(mut slot) = self.parts.try_borrow_mut() {
+            *slot = None;
+        }
     }
 
     /// The rate card this engine uses.
