@@ -64,7 +64,7 @@ export class RatingEngine extends RatingEngineCore {
     // A call made while this engine's parts are coming (from a getter on an event) takes the
     // JSON path: the engine holds one batch's parts at a time.
     if ((charges === 'totals' || charges === 'none') && Array.isArray(events) && events.length > 0
-      && events.length <= 5_000_000 && !this.#parts) {
+      && !this.#parts) {
       this.#parts = true;
       let r;
       try {
