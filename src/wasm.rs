@@ -245,14 +245,10 @@ pub struct ColumnBuffers {
     lens: Vec<u32>,
 }
 
-/// Grow `v` to at least `n` items, the new ones zero-filled (a longer `v` is kept as it is);
-/// false when memory runs out (the JSON path then runs).
+/// Grow `v` to `n` items, zero-filled; false when memory runs out (the JSON path then runs).
 fn zeroed<T: Clone + Default>(v: &mut Vec<T>, n: u32) -> bool {
     let n = n as usize;
-    if v.len() >= n {
-        return true;
-    }
-    if v.try_reserve_exact(n - v.len()).is_err() {
+    if v.try_reserve_exact(n.saturating_sub(v.len())).is_err() {
         return false;
     }
     v.resize(n, T::default());
@@ -261,13 +257,16 @@ fn zeroed<T: Clone + Default>(v: &mut Vec<T>, n: u32) -> bool {
 
 #[wasm_bindgen(js_class = "__Columns")]
 impl ColumnBuffers {
-    /// Buffers for `words_n` words, `text_n` bytes and `lens_n` string lengths; `undefined` when
+    /// Buffers for `words` words, `text` bytes and `lens` string lengths; `undefined` when
     /// memory runs out.
-    pub fn make(words_n: u32, text_n: u32, lens_n: u32) -> Option<ColumnBuffers> {
-        let (mut words, mut text, mut lens) = (Vec::new(), Vec::new(), Vec::new());
-        // Out of memory: all of it is given back (dropped) before the JSON path runs.
-        (zeroed(&mut words, words_n) && zeroed(&mut text, text_n) && zeroed(&mut lens, lens_n))
-            .then_some(ColumnBuffers { words, text, lens })
+    pub fn make(words: u32, text: u32, lens: u32) -> Option<ColumnBuffers> {
+        let mut b = ColumnBuffers {
+            words: Vec::new(),
+            text: Vec::new(),
+            lens: Vec::new(),
+        };
+        (zeroed(&mut b.words, words) && zeroed(&mut b.text, text) && zeroed(&mut b.lens, lens))
+            .then_some(b)
     }
 
     /// Addresses in WASM memory (valid until the next call into WASM that allocates).
