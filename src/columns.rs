@@ -523,9 +523,7 @@ impl JsonSize {
         let (bytes, units) = self.upper();
         let near = |v: u64, limit: u64| projected(v) > limit - limit / 8;
         if near(bytes, MAX_JSON_BYTES as u64) || near(units, JS_STRING_LIMIT) {
-            for block in cols.text.as_bytes().chunks(1 << 16) {
-                self.scanned(block);
-            }
+            self.scanned(cols.text.as_bytes());
         }
     }
 
@@ -557,7 +555,7 @@ impl JsonSize {
 
     /// `[`, `]` and the commas between events.
     fn frame(&self) -> u64 {
-        2 + self.events.saturating_sub(1)
+        self.events.saturating_sub(1).saturating_add(2)
     }
 
     /// Whether the JSON path would refuse the input as too large, once the bounds decide it.

@@ -612,7 +612,7 @@ impl RatingEngine {
             ChargeDetail::Totals => b.totals.push(Dec(core.total)),
             ChargeDetail::None => {}
         }
-        b.next = i + 1;
+        b.next = i.saturating_add(1);
         Ok(())
     }
 
